@@ -1,0 +1,73 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Strict settings applied to every Swift target in one place.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "s3-mover",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "s3-mover", targets: ["s3-mover"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // MARK: C system libraries (headers only; linked through pkg-config).
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // MARK: The one C shim: typed forwarders for what Swift cannot call directly.
+        .target(name: "CS3MoverShims", dependencies: ["CCurl", "CLibXML2"]),
+
+        // MARK: Swift wrappers over C.
+        .target(name: "CurlHTTP", dependencies: [
+            "CCurl", "CS3MoverShims",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "Postgres", dependencies: [
+            "CLibPQ",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "AWS", dependencies: [
+            "CurlHTTP", "CCrypto", "CLibXML2", "CS3MoverShims",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // MARK: Pure core: no C, no network.
+        .target(name: "MoverCore", dependencies: [
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // MARK: Adapters, settings and the commands' logic.
+        .target(name: "MoverRuntime", dependencies: [
+            "MoverCore", "AWS", "Postgres", "CurlHTTP",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // MARK: The executable: wiring only.
+        .executableTarget(name: "s3-mover", dependencies: [
+            "MoverRuntime", "MoverCore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // MARK: Tests.
+        .testTarget(name: "MoverCoreTests", dependencies: ["MoverCore"]),
+        .testTarget(name: "AWSTests", dependencies: ["AWS", "CurlHTTP"]),
+        .testTarget(name: "MoverRuntimeTests", dependencies: ["MoverRuntime", "MoverCore", "AWS", "Postgres", "CurlHTTP"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["MoverRuntime", "MoverCore", "AWS", "Postgres", "CurlHTTP"]),
+    ]
+)
+
+for target in package.targets where target.type != .system && target.type != .binary {
+    if target.name == "CS3MoverShims" { continue }
+    target.swiftSettings = (target.swiftSettings ?? []) + strictSettings
+}

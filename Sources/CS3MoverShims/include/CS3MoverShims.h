@@ -1,0 +1,27 @@
+#pragma once
+// Typed entry points for C APIs that Swift cannot call directly.
+// Every symbol is prefixed `s3m_` so it can never collide with the wrapped libraries.
+#include "../../CCurl/shim.h"
+#include "../../CLibXML2/shim.h"
+
+/// Callback shape of CURLOPT_WRITEFUNCTION / CURLOPT_HEADERFUNCTION.
+typedef size_t (*s3m_curl_data_callback)(char *ptr, size_t size, size_t nmemb, void *userdata);
+
+/// curl_easy_setopt is variadic; this forwards a `long` argument.
+CURLcode s3m_curl_easy_setopt_long(CURL *handle, CURLoption option, long value);
+/// curl_easy_setopt is variadic; this forwards a C string (libcurl copies it, except POSTFIELDS).
+CURLcode s3m_curl_easy_setopt_string(CURL *handle, CURLoption option, const char *value);
+/// curl_easy_setopt is variadic; this forwards an opaque pointer (WRITEDATA, HTTPHEADER, POSTFIELDS...).
+CURLcode s3m_curl_easy_setopt_pointer(CURL *handle, CURLoption option, void *value);
+/// curl_easy_setopt is variadic; this forwards a curl_off_t (the *_LARGE options).
+CURLcode s3m_curl_easy_setopt_off_t(CURL *handle, CURLoption option, curl_off_t value);
+/// curl_easy_setopt is variadic; this forwards a data callback function pointer.
+CURLcode s3m_curl_easy_setopt_data_callback(CURL *handle, CURLoption option, s3m_curl_data_callback value);
+/// curl_easy_getinfo is variadic; this reads a `long` info value.
+CURLcode s3m_curl_easy_getinfo_long(CURL *handle, CURLINFO info, long *value);
+/// curl_easy_getinfo is variadic; this reads a `double` info value.
+CURLcode s3m_curl_easy_getinfo_double(CURL *handle, CURLINFO info, double *value);
+/// curl_multi_setopt is variadic; this forwards a `long` argument.
+CURLMcode s3m_curl_multi_setopt_long(CURLM *handle, CURLMoption option, long value);
+/// xmlFree is a mutable global function pointer, which Swift 6 rejects as unsafe shared state.
+void s3m_xml_free(void *pointer);

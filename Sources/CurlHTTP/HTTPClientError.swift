@@ -1,0 +1,59 @@
+/// A transport-level failure: the request did not produce an HTTP response.
+///
+/// HTTP error statuses are not transport failures; they arrive as ``HTTPResponse``.
+public struct HTTPClientError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What kind of failure this is.
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        fileprivate enum Base: Hashable { case timedOut, couldNotConnect, connectionLost, engineShutDown, invalidRequest, other }
+        fileprivate let base: Base
+        /// The transfer exceeded its connect or total timeout.
+        public static let timedOut = Code(base: .timedOut)
+        /// The host could not be resolved or did not accept the connection.
+        public static let couldNotConnect = Code(base: .couldNotConnect)
+        /// The connection broke while sending or receiving.
+        public static let connectionLost = Code(base: .connectionLost)
+        /// The engine was shut down before the transfer finished.
+        public static let engineShutDown = Code(base: .engineShutDown)
+        /// libcurl rejected the request's options (a bad URL, say).
+        public static let invalidRequest = Code(base: .invalidRequest)
+        /// Any other libcurl failure; see ``HTTPClientError/curlCode``.
+        public static let other = Code(base: .other)
+        public var description: String {
+            switch base {
+            case .timedOut: "timed out"
+            case .couldNotConnect: "could not connect"
+            case .connectionLost: "connection lost"
+            case .engineShutDown: "engine shut down"
+            case .invalidRequest: "invalid request"
+            case .other: "transfer failed"
+            }
+        }
+    }
+
+    /// The kind of failure.
+    public var code: Code
+    /// The raw `CURLcode`, when libcurl reported one.
+    public var curlCode: Int?
+    /// libcurl's own message for the failure.
+    public var message: String
+    /// The method and URL (never headers, so never credentials).
+    public var request: String
+
+    /// Creates an error.
+    public init(code: Code, curlCode: Int? = nil, message: String, request: String) {
+        self.code = code
+        self.curlCode = curlCode
+        self.message = message
+        self.request = request
+    }
+
+    /// Whether trying again may succeed.
+    public var isTransient: Bool {
+        code == .timedOut || code == .couldNotConnect || code == .connectionLost || code == .other
+    }
+
+    public var description: String {
+        let curl = curlCode.map { " (CURLcode \($0))" } ?? ""
+        return "HTTP \(code)\(curl) for \(request): \(message)"
+    }
+}
