@@ -1,0 +1,89 @@
+import CurlHTTP
+
+/// One object in a listing.
+public struct S3ObjectSummary: Sendable, Hashable {
+    /// The decoded key.
+    public var key: String
+    public var size: Int64
+    /// The ETag, quotes included, as S3 returns it.
+    public var eTag: String?
+}
+
+/// One page of `ListObjectsV2`.
+public struct S3ListPage: Sendable {
+    public var objects: [S3ObjectSummary]
+    /// Present when there are more pages.
+    public var nextContinuationToken: String?
+}
+
+extension S3Client {
+    /// One page of `ListObjectsV2` (`encoding-type=url`, keys decoded).
+    public func listObjectsPage(
+        bucket: String, prefix: String? = nil, continuationToken: String? = nil,
+        startAfter: String? = nil, maxKeys: Int = 1000
+    ) async throws -> S3ListPage {
+        var query: [(name: String, value: String)] = [("list-type", "2"), ("encoding-type", "url"), ("max-keys", String(maxKeys))]
+        if let prefix, !prefix.isEmpty { query.append(("prefix", prefix)) }
+        if let continuationToken { query.append(("continuation-token", continuationToken)) }
+        if let startAfter, !startAfter.isEmpty { query.append(("start-after", startAfter)) }
+        let response = try await send("ListObjectsV2", method: "GET", bucket: bucket, query: query)
+        let root = try XMLElement.parse(response.body)
+        guard root.name == "ListBucketResult" else {
+            throw S3Error(code: "InvalidResponse", status: response.status, message: "expected ListBucketResult, got \(root.name)",
+                          operation: "ListObjectsV2", resource: "s3://\(bucket)")
+        }
+        let encoded = root.text(of: "EncodingType") == "url"
+        var objects: [S3ObjectSummary] = []
+        objects.reserveCapacity(root.children.count)
+        for entry in root.children("Contents") {
+            guard let rawKey = entry.text(of: "Key") else { continue }
+            guard let key = encoded ? URIEncoding.decode(rawKey, plusAsSpace: true) : rawKey else {
+                throw S3Error(code: "InvalidResponse", status: response.status, message: "undecodable key '\(rawKey)'",
+                              operation: "ListObjectsV2", resource: "s3://\(bucket)")
+            }
+            objects.append(S3ObjectSummary(key: key, size: Int64(entry.text(of: "Size") ?? "") ?? 0, eTag: entry.text(of: "ETag")))
+        }
+        let truncated = root.text(of: "IsTruncated") == "true"
+        let token = truncated ? root.text(of: "NextContinuationToken") : nil
+        if truncated && token == nil {
+            throw S3Error(code: "InvalidResponse", status: response.status, message: "truncated listing without NextContinuationToken",
+                          operation: "ListObjectsV2", resource: "s3://\(bucket)")
+        }
+        return S3ListPage(objects: objects, nextContinuationToken: token)
+    }
+
+    /// Every object under `prefix`, page by page, as an async sequence. Holds one page at a time.
+    public func listObjects(bucket: String, prefix: String? = nil, startAfter: String? = nil, pageSize: Int = 1000) -> S3ObjectListing {
+        S3ObjectListing(client: self, bucket: bucket, prefix: prefix, startAfter: startAfter, pageSize: pageSize)
+    }
+}
+
+/// The pages of a listing, fetched on demand.
+public struct S3ObjectListing: AsyncSequence, Sendable {
+    public typealias Element = S3ListPage
+    let client: S3Client
+    let bucket: String
+    let prefix: String?
+    let startAfter: String?
+    let pageSize: Int
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        let listing: S3ObjectListing
+        var token: String?
+        var finished = false
+        var first = true
+
+        public mutating func next() async throws -> S3ListPage? {
+            guard !finished else { return nil }
+            let page = try await listing.client.listObjectsPage(
+                bucket: listing.bucket, prefix: listing.prefix, continuationToken: token,
+                startAfter: first ? listing.startAfter : nil, maxKeys: listing.pageSize)
+            first = false
+            token = page.nextContinuationToken
+            finished = token == nil
+            return page
+        }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(listing: self) }
+}

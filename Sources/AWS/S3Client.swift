@@ -1,0 +1,78 @@
+public import CurlHTTP
+
+/// A client for the S3 operations s3-mover needs, signed with SigV4.
+///
+/// Addressing follows the SDKs: path-style (`endpoint/bucket/key`) when a custom endpoint is
+/// configured, virtual-hosted-style (`bucket.s3.region.amazonaws.com/key`) on AWS, falling back
+/// to path-style for bucket names that are not DNS-safe. Every method makes one attempt and
+/// throws ``S3Error`` for an error answer and `HTTPClientError` for a transport failure.
+public struct S3Client: Sendable {
+    /// How to reach S3.
+    public struct Configuration: Sendable {
+        public var endpoint: Endpoint
+        public var region: String
+        /// True: path-style; false: virtual-hosted-style where the bucket name allows.
+        public var usePathStyle: Bool
+        /// Total timeout for ordinary requests.
+        public var requestTimeout: Duration
+        /// Total timeout for `CopyObject` and transfers of object bodies.
+        public var transferTimeout: Duration
+
+        public init(endpoint: Endpoint, region: String, usePathStyle: Bool,
+                    requestTimeout: Duration = .seconds(30), transferTimeout: Duration = .seconds(300)) {
+            self.endpoint = endpoint
+            self.region = region
+            self.usePathStyle = usePathStyle
+            self.requestTimeout = requestTimeout
+            self.transferTimeout = transferTimeout
+        }
+
+        /// Resolves from the SDK environment: `AWS_ENDPOINT_URL_S3`/`AWS_ENDPOINT_URL` (then path-style) or AWS.
+        public init(environment: AWSEnvironment) throws {
+            let custom = try environment.customEndpoint(for: "S3")
+            self.init(endpoint: try custom ?? environment.endpoint(for: "s3"), region: environment.region,
+                      usePathStyle: custom != nil)
+        }
+    }
+
+    public let configuration: Configuration
+    let sender: AWSRequestSender
+
+    /// Creates a client that sends through `http`.
+    public init(configuration: Configuration, credentials: any CredentialProvider, http: HTTPClient) {
+        self.configuration = configuration
+        self.sender = AWSRequestSender(service: "s3", region: configuration.region, credentials: credentials, http: http)
+    }
+
+    /// The endpoint and raw path for a bucket (and key).
+    func location(bucket: String, key: String? = nil) -> (endpoint: Endpoint, path: String) {
+        let keyPath = key.map { "/" + $0 } ?? "/"
+        if configuration.usePathStyle || !Self.isVirtualHostable(bucket) {
+            return (configuration.endpoint, "/" + bucket + (key.map { "/" + $0 } ?? ""))
+        }
+        return (configuration.endpoint.prefixingHost(with: bucket), keyPath)
+    }
+
+    static func isVirtualHostable(_ bucket: String) -> Bool {
+        guard (3...63).contains(bucket.utf8.count), !bucket.contains(".") else { return false }
+        return bucket.utf8.allSatisfy { byte in
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                || byte == UInt8(ascii: "-")
+        }
+    }
+
+    func send(
+        _ operation: String, method: String, bucket: String, key: String? = nil,
+        query: [(name: String, value: String)] = [], headers: [(name: String, value: String)] = [],
+        body: [UInt8] = [], timeout: Duration? = nil, accept: (Int) -> Bool = { (200..<300).contains($0) }
+    ) async throws -> HTTPResponse {
+        let (endpoint, path) = location(bucket: bucket, key: key)
+        let response = try await sender.send(
+            method: method, endpoint: endpoint, path: path, query: query, headers: headers, body: body,
+            timeout: timeout ?? configuration.requestTimeout)
+        guard accept(response.status) else {
+            throw S3Error(response: response, operation: operation, resource: key.map { "s3://\(bucket)/\($0)" } ?? "s3://\(bucket)")
+        }
+        return response
+    }
+}

@@ -1,0 +1,67 @@
+import CurlHTTP
+
+/// An error answer from S3: its code, HTTP status and request id.
+public struct S3Error: Error, Sendable, Hashable, CustomStringConvertible {
+    /// S3's error code, e.g. `NoSuchKey`, `AccessDenied`, `SlowDown`. For bodiless answers
+    /// (HEAD) a code is derived from the status: `NotFound`, `Forbidden`, `HTTP<status>`.
+    public var code: String
+    /// The HTTP status.
+    public var status: Int
+    /// S3's message.
+    public var message: String
+    /// `x-amz-request-id`, for AWS support.
+    public var requestId: String?
+    /// The operation that failed, e.g. `CopyObject`.
+    public var operation: String
+    /// The bucket and key involved, when there is one.
+    public var resource: String?
+
+    public init(code: String, status: Int, message: String, requestId: String? = nil, operation: String, resource: String? = nil) {
+        self.code = code
+        self.status = status
+        self.message = message
+        self.requestId = requestId
+        self.operation = operation
+        self.resource = resource
+    }
+
+    /// Throttling answers, after which a client should back off harder.
+    public var isThrottling: Bool {
+        code == "SlowDown" || code.hasPrefix("Throttling") || code == "RequestLimitExceeded"
+            || code == "TooManyRequestsException" || status == 429 || (status == 503 && code == "HTTP503")
+    }
+
+    /// Answers that a retry may turn into success.
+    public var isRetryable: Bool {
+        isThrottling || [500, 502, 503, 504].contains(status)
+            || ["InternalError", "RequestTimeout", "ServiceUnavailable", "RequestTimeTooSkewed"].contains(code)
+    }
+
+    public var description: String {
+        var text = "S3 \(operation) failed: \(code) (HTTP \(status))"
+        if let resource { text += " on \(resource)" }
+        if !message.isEmpty { text += ": \(message)" }
+        if let requestId { text += " [request id \(requestId)]" }
+        return text
+    }
+}
+
+extension S3Error {
+    /// Builds an error from an answer: from its `<Error>` XML body when there is one.
+    init(response: HTTPResponse, operation: String, resource: String?) {
+        let requestId = response.header("x-amz-request-id")
+        if !response.body.isEmpty, let root = try? XMLElement.parse(response.body), root.name == "Error" {
+            self.init(code: root.text(of: "Code") ?? "HTTP\(response.status)", status: response.status,
+                      message: root.text(of: "Message") ?? "", requestId: root.text(of: "RequestId") ?? requestId,
+                      operation: operation, resource: resource)
+            return
+        }
+        let code = switch response.status {
+        case 404: "NotFound"
+        case 403: "Forbidden"
+        case 412: "PreconditionFailed"
+        default: "HTTP\(response.status)"
+        }
+        self.init(code: code, status: response.status, message: "", requestId: requestId, operation: operation, resource: resource)
+    }
+}

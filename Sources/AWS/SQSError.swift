@@ -1,0 +1,35 @@
+/// An error answer from SQS: its code (e.g. `AWS.SimpleQueueService.NonExistentQueue`,
+/// `ThrottlingException`), HTTP status and request id.
+public struct SQSError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var code: String
+    public var status: Int
+    public var message: String
+    public var requestId: String?
+    /// The operation that failed, e.g. `ReceiveMessage`.
+    public var operation: String
+
+    public init(code: String, status: Int, message: String, requestId: String? = nil, operation: String) {
+        self.code = code
+        self.status = status
+        self.message = message
+        self.requestId = requestId
+        self.operation = operation
+    }
+
+    /// Throttling answers, after which a client should back off harder.
+    public var isThrottling: Bool {
+        code.contains("Throttling") || code == "RequestThrottled" || code.contains("OverLimit") || status == 429
+    }
+
+    /// Answers that a retry may turn into success.
+    public var isRetryable: Bool {
+        isThrottling || status >= 500 || code.contains("ServiceUnavailable") || code.contains("InternalError")
+    }
+
+    public var description: String {
+        var text = "SQS \(operation) failed: \(code) (HTTP \(status))"
+        if !message.isEmpty { text += ": \(message)" }
+        if let requestId { text += " [request id \(requestId)]" }
+        return text
+    }
+}
