@@ -1,0 +1,166 @@
+import Foundation
+public import Logging
+import Synchronization
+
+/// Runs statements on one PostgreSQL connection owned by a dedicated thread, so blocking libpq
+/// calls never occupy Swift's cooperative pool.
+///
+/// The connection is opened lazily and re-opened after it breaks. Reconnection attempts back
+/// off exponentially (up to ``maxReconnectDelay``); while backing off, statements fail fast with
+/// ``PostgresError/Code/connectionFailed`` so that callers' own retry policies stay in charge.
+public final class PostgresClient: Sendable {
+    private let jobs = PostgresJobQueue()
+    private let state: PostgresWorkerState
+    /// The longest pause between reconnection attempts.
+    public let maxReconnectDelay: Duration
+
+    /// Creates a client for `conninfo` and starts its thread. Does not connect yet.
+    public init(conninfo: String, logger: Logger, applicationName: String = "s3-mover", maxReconnectDelay: Duration = .seconds(5)) {
+        self.maxReconnectDelay = maxReconnectDelay
+        state = PostgresWorkerState(conninfo: conninfo, applicationName: applicationName, logger: logger,
+                                    maxDelay: maxReconnectDelay)
+        let thread = Thread { [jobs, state] in
+            while true {
+                jobs.signal.wait()
+                let (pending, stop) = jobs.mutex.withLock { queue in
+                    defer { queue.jobs = [] }
+                    return (queue.jobs, queue.shutDown)
+                }
+                for job in pending { job(state) }
+                if stop && pending.isEmpty {
+                    state.close()
+                    return
+                }
+            }
+        }
+        thread.name = "s3-mover.postgres"
+        thread.start()
+    }
+
+    /// Runs `body` with the connection on the dedicated thread and returns its result.
+    func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let accepted = jobs.mutex.withLock { queue in
+                guard !queue.shutDown else { return false }
+                queue.jobs.append { state in
+                    continuation.resume(with: Result { try state.run(body) })
+                }
+                return true
+            }
+            if accepted {
+                jobs.signal.signal()
+            } else {
+                continuation.resume(throwing: PostgresError(code: .clientShutDown, message: "the PostgreSQL client is shut down"))
+            }
+        }
+    }
+
+    /// Runs one parameterised statement; values bind to `$1`, `$2`, ... and are never pasted into SQL.
+    @discardableResult
+    public func execute(_ sql: String, _ parameters: [String?] = []) async throws -> PostgresRows {
+        try await withConnection { try $0.execute(sql, parameters) }
+    }
+
+    /// Runs `statements` in one transaction (`BEGIN` … `COMMIT`), rolling back on failure.
+    @discardableResult
+    public func transaction(_ statements: [(sql: String, parameters: [String?])]) async throws -> [PostgresRows] {
+        let copy = statements.map { PostgresStatement(sql: $0.sql, parameters: $0.parameters) }
+        return try await withConnection { connection in
+            _ = try connection.execute("BEGIN", [])
+            do {
+                let results = try copy.map { try connection.execute($0.sql, $0.parameters) }
+                _ = try connection.execute("COMMIT", [])
+                return results
+            } catch {
+                if connection.isHealthy { _ = try? connection.execute("ROLLBACK", []) }
+                throw error
+            }
+        }
+    }
+
+    /// Closes the connection after the statements already queued, and stops the thread.
+    public func shutdown() {
+        jobs.mutex.withLock { $0.shutDown = true }
+        jobs.signal.signal()
+    }
+}
+
+/// Jobs handed to the dedicated thread, and the semaphore that wakes it.
+final class PostgresJobQueue: Sendable {
+    struct State {
+        var jobs: [@Sendable (PostgresWorkerState) -> Void] = []
+        var shutDown = false
+    }
+    let mutex = Mutex(State())
+    let signal = DispatchSemaphore(value: 0)
+}
+
+struct PostgresStatement: Sendable {
+    var sql: String
+    var parameters: [String?]
+}
+
+/// The dedicated thread's state: the connection and the reconnection backoff.
+///
+/// `@unchecked Sendable`: created on the caller's thread, then touched only by the client's
+/// dedicated thread (each job runs there, one at a time).
+final class PostgresWorkerState: @unchecked Sendable {
+    private let conninfo: String
+    private let applicationName: String
+    private let logger: Logger
+    private let maxDelay: Duration
+    private var connection: PostgresConnection?
+    private var failures = 0
+    private var nextAttempt = ContinuousClock.now
+    private var lastError: PostgresError?
+
+    init(conninfo: String, applicationName: String, logger: Logger, maxDelay: Duration) {
+        self.conninfo = conninfo
+        self.applicationName = applicationName
+        self.logger = logger
+        self.maxDelay = maxDelay
+    }
+
+    func run<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+        let connection = try connected()
+        do {
+            return try body(connection)
+        } catch let error as PostgresError {
+            if !connection.isHealthy {
+                self.connection = nil
+                logger.warning("PostgreSQL connection lost; will reconnect", metadata: ["error": "\(error)"])
+            }
+            throw error
+        }
+    }
+
+    private func connected() throws -> PostgresConnection {
+        if let connection, connection.isHealthy { return connection }
+        connection = nil
+        let now = ContinuousClock.now
+        if now < nextAttempt, let lastError {
+            throw lastError
+        }
+        do {
+            let fresh = try PostgresConnection(conninfo: conninfo, applicationName: applicationName)
+            if failures > 0 { logger.info("PostgreSQL connection re-established", metadata: ["after_failures": "\(failures)"]) }
+            failures = 0
+            lastError = nil
+            connection = fresh
+            return fresh
+        } catch let error as PostgresError {
+            failures += 1
+            let delay = min(Duration.milliseconds(100) * (1 << min(failures, 10)), maxDelay)
+            nextAttempt = now + delay
+            lastError = error
+            logger.warning("PostgreSQL connection failed", metadata: [
+                "error": "\(error)", "attempt": "\(failures)", "next_attempt_in": "\(delay)",
+            ])
+            throw error
+        }
+    }
+
+    func close() {
+        connection = nil
+    }
+}

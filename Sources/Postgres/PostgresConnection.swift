@@ -1,0 +1,109 @@
+internal import CLibPQ
+
+/// One libpq connection. Owns its `PGconn*` and finishes it exactly once in `deinit`.
+///
+/// Not thread-safe by design: only ``PostgresClient``'s dedicated thread creates and uses it.
+final class PostgresConnection {
+    private let handle: OpaquePointer
+
+    /// Connects with `conninfo` (key/value or URI), passed to libpq unchanged. Blocks.
+    init(conninfo: String, applicationName: String) throws {
+        // Keyword arrays, so nothing is ever pasted into the conninfo. Our defaults come first:
+        // later keywords win, so whatever the user's conninfo sets takes precedence.
+        let keywords = ["application_name", "connect_timeout", "dbname"]
+        let values = [applicationName, "10", conninfo]
+        let connection: OpaquePointer? = withCStringArray(keywords) { keywordPointers in
+            withCStringArray(values) { valuePointers in
+                PQconnectdbParams(keywordPointers, valuePointers, 1)  // expand_dbname: dbname holds the conninfo
+            }
+        }
+        guard let connection else {
+            throw PostgresError(code: .connectionFailed, message: "out of memory creating the connection")
+        }
+        handle = connection
+        guard PQstatus(handle) == CONNECTION_OK else {
+            let message = Self.errorMessage(handle)
+            PQfinish(handle)
+            throw PostgresError(code: .connectionFailed, message: message)
+        }
+        // Server NOTICEs would otherwise go to stderr.
+        PQsetNoticeProcessor(handle, { _, _ in }, nil)
+    }
+
+    deinit {
+        PQfinish(handle)
+    }
+
+    /// Whether the connection is still usable.
+    var isHealthy: Bool { PQstatus(handle) == CONNECTION_OK }
+
+    /// Runs one parameterised statement (`$1`, `$2`, ...) in text format. Blocks.
+    func execute(_ sql: String, _ parameters: [String?]) throws -> PostgresRows {
+        let result: OpaquePointer? = withOptionalCStringArray(parameters) { values in
+            PQexecParams(handle, sql, Int32(parameters.count), nil, values, nil, nil, 0)
+        }
+        guard let result else {
+            throw PostgresError(code: isHealthy ? .statementFailed : .connectionLost, message: Self.errorMessage(handle))
+        }
+        defer { PQclear(result) }
+        switch PQresultStatus(result) {
+        case PGRES_TUPLES_OK, PGRES_COMMAND_OK:
+            return Self.rows(of: result)
+        default:
+            let sqlState = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
+            let message = PQresultErrorMessage(result).map { String(cString: $0) } ?? "unknown error"
+            let code: PostgresError.Code = isHealthy ? .statementFailed : .connectionLost
+            throw PostgresError(code: code, sqlState: sqlState, message: message.trimmingTrailingWhitespace())
+        }
+    }
+
+    private static func rows(of result: OpaquePointer) -> PostgresRows {
+        let columnCount = Int(PQnfields(result))
+        let rowCount = Int(PQntuples(result))
+        var output = PostgresRows()
+        output.columns = (0..<columnCount).map { String(cString: PQfname(result, Int32($0))) }
+        output.rows.reserveCapacity(rowCount)
+        for row in 0..<rowCount {
+            var values: [String?] = []
+            values.reserveCapacity(columnCount)
+            for column in 0..<columnCount {
+                if PQgetisnull(result, Int32(row), Int32(column)) == 1 {
+                    values.append(nil)
+                } else {
+                    values.append(String(cString: PQgetvalue(result, Int32(row), Int32(column))))
+                }
+            }
+            output.rows.append(values)
+        }
+        output.affectedRows = Int(String(cString: PQcmdTuples(result))) ?? 0
+        return output
+    }
+
+    private static func errorMessage(_ handle: OpaquePointer) -> String {
+        PQerrorMessage(handle).map { String(cString: $0).trimmingTrailingWhitespace() } ?? "unknown error"
+    }
+}
+
+private func withCStringArray<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+    withOptionalCStringArray(strings) { body($0) }
+}
+
+/// Calls `body` with a NULL-terminated array of C strings (nil entries stay NULL) that lives for the call.
+private func withOptionalCStringArray<R>(_ strings: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+    let duplicated: [UnsafeMutablePointer<CChar>?] = strings.map { $0.flatMap { strdup($0) } }
+    defer { duplicated.forEach { free($0) } }
+    let pointers: [UnsafePointer<CChar>?] = duplicated.map { $0.map { UnsafePointer($0) } } + [nil]
+    return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+}
+
+extension String {
+    func trimmingTrailingWhitespace() -> String {
+        var copy = self
+        while let last = copy.last, last.isWhitespace { copy.removeLast() }
+        return copy
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

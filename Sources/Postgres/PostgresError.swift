@@ -1,0 +1,43 @@
+/// A PostgreSQL failure, carrying the SQLSTATE when the server sent one.
+///
+/// The description never contains the connection string's password.
+public struct PostgresError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What kind of failure this is.
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        fileprivate let name: String
+        /// No connection could be established (server down, bad host, bad password).
+        public static let connectionFailed = Code(name: "connection failed")
+        /// The connection broke during a statement; whether it committed is unknown.
+        public static let connectionLost = Code(name: "connection lost")
+        /// The server rejected the statement; see ``PostgresError/sqlState``.
+        public static let statementFailed = Code(name: "statement failed")
+        /// The client was shut down.
+        public static let clientShutDown = Code(name: "client shut down")
+        public var description: String { name }
+    }
+
+    public var code: Code
+    /// The five-character SQLSTATE (`23505`, `57P01`, ...), when the server sent one.
+    public var sqlState: String?
+    /// The server's or libpq's message.
+    public var message: String
+
+    public init(code: Code, sqlState: String? = nil, message: String) {
+        self.code = code
+        self.sqlState = sqlState
+        self.message = message
+    }
+
+    /// Failures that a later attempt may not repeat: the connection, or server states such as
+    /// shutdown, failover, serialization and deadlock.
+    public var isTransient: Bool {
+        if code == .connectionFailed || code == .connectionLost { return true }
+        guard let sqlState else { return false }
+        return sqlState.hasPrefix("08") || sqlState.hasPrefix("57P") || sqlState == "40001" || sqlState == "40P01"
+            || sqlState == "53300" || sqlState == "25006"
+    }
+
+    public var description: String {
+        "PostgreSQL \(code)\(sqlState.map { " (SQLSTATE \($0))" } ?? ""): \(message)"
+    }
+}
