@@ -1,0 +1,29 @@
+/// How a failure should be treated by the retry policy.
+public enum FailureClass: Sendable, Hashable {
+    /// A retry may succeed (5xx, timeouts, broken connections).
+    case transient
+    /// The service asked us to slow down; retry after a longer pause.
+    case throttled
+    /// Retrying will not help (access denied, no such bucket, bad input).
+    case permanent
+}
+
+/// An error that knows how it should be retried, and a short stable code for logs and metrics.
+public protocol ClassifiedError: Error {
+    /// How the retry policy should treat this error.
+    var failureClass: FailureClass { get }
+    /// A short code: the S3/SQS error code, `SQLSTATE 57P01`, `CURLcode 7`...
+    var failureCode: String { get }
+}
+
+extension Error {
+    /// The error's class; unknown errors count as permanent, cancellation too.
+    public var failureClass: FailureClass {
+        (self as? any ClassifiedError)?.failureClass ?? .permanent
+    }
+
+    /// The error's short code, or its type name.
+    public var failureCode: String {
+        (self as? any ClassifiedError)?.failureCode ?? (self is CancellationError ? "Cancelled" : String(describing: type(of: self)))
+    }
+}

@@ -1,0 +1,50 @@
+/// Why an object or event was acknowledged without being migrated.
+public enum SkipReason: String, Sendable, Hashable, CaseIterable {
+    /// The key is not under the source prefix or lacks the suffix.
+    case notSourceKey = "not-source-key"
+    /// The key is under the destination prefix (source and destination share a bucket): no copy loops.
+    case destinationKey = "destination-key"
+    /// The event names a bucket other than the configured source bucket.
+    case foreignBucket = "foreign-bucket"
+    /// Not an `ObjectCreated` event.
+    case notObjectCreated = "event-type"
+    /// The object was overwritten after the event; a newer event exists for it.
+    case superseded = "superseded"
+    /// `s3:TestEvent`.
+    case testEvent = "test-event"
+}
+
+/// The end state of one object run through the handler.
+public enum MigrationOutcome: Sendable, Hashable {
+    /// Copied and `rows` rows repointed.
+    case migrated(rows: Int)
+    /// Copied (or already there) and the rows already pointed at the destination: a repeat.
+    case alreadyMigrated
+    /// Copied, but no row references the object.
+    case copiedWithoutRow
+    /// Acknowledged without work.
+    case skipped(SkipReason)
+
+    /// A short label for logs and metrics.
+    public var label: String {
+        switch self {
+        case .migrated: "migrated"
+        case .alreadyMigrated: "already-migrated"
+        case .copiedWithoutRow: "copied-without-row"
+        case .skipped(let reason): "skipped:\(reason.rawValue)"
+        }
+    }
+}
+
+/// The object could not be migrated; the work must be left for a retry.
+public struct MigrationError: Error, Sendable, CustomStringConvertible {
+    /// Which step failed.
+    public enum Step: String, Sendable { case copy, update, sourceMissing = "source-missing" }
+    public var step: Step
+    public var key: String
+    /// The underlying error's code (S3 code, SQLSTATE...).
+    public var code: String
+    public var underlying: String
+
+    public var description: String { "\(step.rawValue) failed for \(key): \(underlying)" }
+}

@@ -1,0 +1,34 @@
+/// The object store as the handler needs it.
+public protocol ObjectCopier: Sendable {
+    /// Server-side copy from the source bucket's `sourceKey` to the destination bucket's
+    /// `destinationKey`; when `ifMatch` is given, only if the source's ETag still matches.
+    func copy(sourceKey: String, destinationKey: String, ifMatch: String?, versionId: String?) async throws -> CopyOutcome
+    /// Whether the destination bucket holds `key`.
+    func destinationExists(_ key: String) async throws -> Bool
+}
+
+/// What a copy attempt found.
+public enum CopyOutcome: Sendable, Hashable {
+    /// The destination now holds the object.
+    case copied
+    /// The source no longer exists.
+    case sourceMissing
+    /// The source's ETag no longer matches: it was overwritten after the event.
+    case sourceChanged
+}
+
+/// The database as the handler needs it.
+public protocol PathRepointer: Sendable {
+    /// Points every row at `oldPath` to `newPath`, committed before returning.
+    func repoint(from oldPath: String, to newPath: String) async throws -> RepointOutcome
+}
+
+/// What a repoint found.
+public enum RepointOutcome: Sendable, Hashable {
+    /// This many rows now point at the new path.
+    case updated(rows: Int)
+    /// No row held the old path, but some already hold the new one: a repeat.
+    case alreadyRepointed
+    /// No row references either path.
+    case noRow
+}

@@ -1,0 +1,62 @@
+import Synchronization
+
+/// Counters shared by every task of a run: what happened to each object and message.
+public final class MigrationTally: Sendable {
+    /// A snapshot of the counters.
+    public struct Snapshot: Sendable, Hashable {
+        public var migrated = 0
+        public var rowsUpdated = 0
+        public var alreadyMigrated = 0
+        public var copiedWithoutRow = 0
+        public var skipped: [SkipReason: Int] = [:]
+        public var failed = 0
+        public var failedByCode: [String: Int] = [:]
+        public var messagesReceived = 0
+        public var messagesDeleted = 0
+        public var messagesKept = 0
+        public var malformedMessages = 0
+
+        /// Objects that reached their final state (migrated, repeated, or copied without a row).
+        public var completed: Int { migrated + alreadyMigrated + copiedWithoutRow }
+        public var skippedTotal: Int { skipped.values.reduce(0, +) }
+    }
+
+    private let state = Mutex(Snapshot())
+
+    public init() {}
+
+    /// Records one object's outcome.
+    public func record(_ outcome: MigrationOutcome) {
+        state.withLock { tally in
+            switch outcome {
+            case .migrated(let rows):
+                tally.migrated += 1
+                tally.rowsUpdated += rows
+            case .alreadyMigrated: tally.alreadyMigrated += 1
+            case .copiedWithoutRow: tally.copiedWithoutRow += 1
+            case .skipped(let reason): tally.skipped[reason, default: 0] += 1
+            }
+        }
+    }
+
+    /// Records one object that failed with `code`.
+    public func recordFailure(code: String) {
+        state.withLock { tally in
+            tally.failed += 1
+            tally.failedByCode[code, default: 0] += 1
+        }
+    }
+
+    /// Records message-level events.
+    public func recordMessages(received: Int = 0, deleted: Int = 0, kept: Int = 0, malformed: Int = 0) {
+        state.withLock { tally in
+            tally.messagesReceived += received
+            tally.messagesDeleted += deleted
+            tally.messagesKept += kept
+            tally.malformedMessages += malformed
+        }
+    }
+
+    /// The counters now.
+    public var snapshot: Snapshot { state.withLock { $0 } }
+}

@@ -1,0 +1,99 @@
+import Synchronization
+
+/// AWS "standard" retry behaviour: a few attempts, exponential backoff with full jitter, a
+/// longer base for throttling, and a shared retry quota so that a dead dependency is not hammered.
+public struct RetryPolicy: Sendable {
+    /// Attempts in all, the first included.
+    public var maxAttempts: Int
+    /// The backoff base for transient failures.
+    public var baseDelay: Duration
+    /// The backoff base for throttling.
+    public var throttledBaseDelay: Duration
+    /// The longest single pause.
+    public var maxDelay: Duration
+    /// The retry budget shared by every call that uses this policy.
+    public let quota: RetryQuota
+
+    /// The SDK defaults: 3 attempts, 100 ms base, 500 ms when throttled, 20 s at most, 500-token quota.
+    public init(maxAttempts: Int = 3, baseDelay: Duration = .milliseconds(100), throttledBaseDelay: Duration = .milliseconds(500),
+                maxDelay: Duration = .seconds(20), quota: RetryQuota = RetryQuota()) {
+        self.maxAttempts = max(1, maxAttempts)
+        self.baseDelay = baseDelay
+        self.throttledBaseDelay = throttledBaseDelay
+        self.maxDelay = maxDelay
+        self.quota = quota
+    }
+
+    /// The pause before retry number `retry` (1 for the first retry): a uniform random value in
+    /// `[0, min(maxDelay, base × 2^(retry-1))]`.
+    public func delay(beforeRetry retry: Int, after failure: FailureClass, random: Double = Double.random(in: 0...1)) -> Duration {
+        let base = failure == .throttled ? throttledBaseDelay : baseDelay
+        let ceiling = min(maxDelay, base * (1 << min(max(retry - 1, 0), 20)))
+        return ceiling * random
+    }
+
+    /// Runs `operation`, retrying transient and throttled failures within the attempt and quota budget.
+    ///
+    /// - Parameter onRetry: told of each failure that will be retried (for logs and metrics).
+    public func run<T>(
+        _ operation: () async throws -> T,
+        onRetry: (_ error: any Error, _ attempt: Int, _ delay: Duration) -> Void = { _, _, _ in }
+    ) async throws -> T {
+        var attempt = 1
+        while true {
+            do {
+                let value = try await operation()
+                quota.recordSuccess(retried: attempt > 1)
+                return value
+            } catch {
+                let failure = error.failureClass
+                guard failure != .permanent, attempt < maxAttempts, !Task.isCancelled, quota.acquire(for: failure) else {
+                    throw error
+                }
+                let pause = delay(beforeRetry: attempt, after: failure)
+                onRetry(error, attempt, pause)
+                try await Task.sleep(for: pause)
+                attempt += 1
+            }
+        }
+    }
+}
+
+/// The SDKs' retry token bucket: each retry spends tokens, each success returns some, and
+/// when the bucket is empty failures are no longer retried.
+public final class RetryQuota: Sendable {
+    private let tokens: Mutex<Int>
+    private let capacity: Int
+    /// Tokens a retry after a transient failure costs.
+    public let retryCost: Int
+    /// Tokens a retry after throttling costs.
+    public let throttledRetryCost: Int
+
+    /// Creates a bucket holding `capacity` tokens.
+    public init(capacity: Int = 500, retryCost: Int = 5, throttledRetryCost: Int = 5) {
+        self.capacity = capacity
+        self.tokens = Mutex(capacity)
+        self.retryCost = retryCost
+        self.throttledRetryCost = throttledRetryCost
+    }
+
+    /// Takes the tokens for one retry; false when there are not enough.
+    public func acquire(for failure: FailureClass) -> Bool {
+        let cost = failure == .throttled ? throttledRetryCost : retryCost
+        return tokens.withLock { available in
+            guard available >= cost else { return false }
+            available -= cost
+            return true
+        }
+    }
+
+    /// Returns tokens after a success: the retry's cost when it had been retried, else one.
+    public func recordSuccess(retried: Bool) {
+        tokens.withLock { available in
+            available = min(capacity, available + (retried ? retryCost : 1))
+        }
+    }
+
+    /// Tokens left.
+    public var available: Int { tokens.withLock { $0 } }
+}

@@ -1,0 +1,195 @@
+public import Logging
+import Synchronization
+
+/// The long-running consumer: receives messages, processes them concurrently within a bound,
+/// and deletes each message only after all of its records are done.
+public struct Worker: Sendable {
+    /// How the worker runs.
+    public struct Configuration: Sendable {
+        /// Messages processed at once.
+        public var concurrency: Int
+        /// Long-poll wait (seconds, at most 20).
+        public var waitSeconds: Int
+        /// Exit once the queue is empty and nothing is in flight.
+        public var drain: Bool
+        /// After shutdown is requested, how long in-flight work may take before it is abandoned.
+        public var shutdownGrace: Duration
+
+        public init(concurrency: Int = 32, waitSeconds: Int = 20, drain: Bool = false, shutdownGrace: Duration = .seconds(25)) {
+            self.concurrency = max(1, concurrency)
+            self.waitSeconds = min(max(waitSeconds, 0), 20)
+            self.drain = drain
+            self.shutdownGrace = shutdownGrace
+        }
+    }
+
+    public let queue: any MessageQueue
+    public let processor: MessageProcessor
+    public let configuration: Configuration
+    public let logger: Logger
+
+    public init(queue: any MessageQueue, processor: MessageProcessor, configuration: Configuration, logger: Logger) {
+        self.queue = queue
+        self.processor = processor
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Runs until `shutdown` is triggered (or, with `drain`, until the queue is empty).
+    /// Returns after in-flight work has finished or been abandoned.
+    public func run(shutdown: ShutdownSignal) async {
+        let permits = AsyncPermits(configuration.concurrency)
+        let inFlight = InFlightTasks()
+        let graceTimer = Task { [configuration, logger] in
+            await waitForTrigger(shutdown)
+            guard !Task.isCancelled else { return }
+            try? await Task.sleep(for: configuration.shutdownGrace)
+            guard !Task.isCancelled else { return }
+            let abandoned = inFlight.cancelAll()
+            if abandoned > 0 {
+                logger.warning("shutdown grace period over; abandoning in-flight messages", metadata: ["batches": "\(abandoned)"])
+            }
+        }
+        defer { graceTimer.cancel() }
+
+        var failedReceives = 0
+        // Receive waits are short while draining, so that the end is noticed quickly.
+        let wait = configuration.drain ? min(configuration.waitSeconds, 1) : configuration.waitSeconds
+        while !shutdown.isTriggered {
+            let granted = await permits.acquire(upTo: 10)
+            if shutdown.isTriggered { permits.release(granted); break }
+            let batch: [QueueMessage]
+            do {
+                batch = try await shutdown.cancellingOnShutdown { [queue] in
+                    try await queue.receive(maxMessages: granted, waitSeconds: wait)
+                }
+                failedReceives = 0
+            } catch {
+                permits.release(granted)
+                if shutdown.isTriggered { break }
+                failedReceives += 1
+                let pause = min(Duration.milliseconds(200) * (1 << min(failedReceives, 7)), .seconds(20))
+                logger.warning("receive failed; backing off", metadata: [
+                    "error": "\(error)", "error_code": "\(error.failureCode)", "retry_in": "\(pause)",
+                ])
+                await shutdown.sleep(for: pause)
+                continue
+            }
+            permits.release(granted - batch.count)
+            if batch.isEmpty {
+                if configuration.drain, permits.inUse == 0, await queueIsEmpty() { break }
+                continue
+            }
+            processor.tally.recordMessages(received: batch.count)
+            inFlight.start { [self] in
+                await processBatch(batch)
+                permits.release(batch.count)
+            }
+        }
+        await inFlight.waitForAll()
+    }
+
+    private func queueIsEmpty() async -> Bool {
+        do {
+            return try await queue.isEmpty()
+        } catch {
+            logger.warning("could not read the queue's depth", metadata: ["error": "\(error)"])
+            return false
+        }
+    }
+
+    private func waitForTrigger(_ shutdown: ShutdownSignal) async {
+        _ = try? await shutdown.cancellingOnShutdown { try await Task.sleep(for: .seconds(365 * 86_400)) }
+    }
+
+    /// Processes a received batch concurrently, then deletes the messages that are done.
+    func processBatch(_ batch: [QueueMessage]) async {
+        let dispositions = await withTaskGroup(of: (QueueMessage, MessageDisposition).self) { group in
+            for message in batch {
+                group.addTask { [processor] in (message, await processor.process(message)) }
+            }
+            var results: [(QueueMessage, MessageDisposition)] = []
+            for await result in group { results.append(result) }
+            return results
+        }
+        let done = dispositions.filter { $0.1 == .delete }.map(\.0)
+        let kept = dispositions.filter { $0.1 != .delete }.map(\.0)
+        processor.tally.recordMessages(kept: kept.count)
+        if Task.isCancelled {
+            // Abandoned at shutdown: let another replica take these at once.
+            for message in kept { try? await queue.release(message) }
+        }
+        await delete(done)
+    }
+
+    /// Deletes `messages`, retrying entries that fail; what still fails is reported and will be
+    /// redelivered (harmless: the handler is idempotent).
+    private func delete(_ messages: [QueueMessage]) async {
+        guard !messages.isEmpty else { return }
+        var remaining = messages
+        for attempt in 1...3 where !remaining.isEmpty {
+            do {
+                remaining = try await queue.delete(remaining)
+            } catch {
+                logger.warning("DeleteMessageBatch failed", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
+            }
+            if !remaining.isEmpty && attempt < 3 { try? await Task.sleep(for: .milliseconds(100 * attempt)) }
+        }
+        processor.tally.recordMessages(deleted: messages.count - remaining.count)
+        if !remaining.isEmpty {
+            logger.warning("messages could not be deleted and will be redelivered", metadata: [
+                "message_ids": "\(remaining.map(\.id).joined(separator: ","))",
+            ])
+        }
+    }
+}
+
+/// Tasks processing received batches, so shutdown can wait for them or abandon them.
+final class InFlightTasks: Sendable {
+    private struct State {
+        var nextID = 0
+        var tasks: [Int: Task<Void, Never>] = [:]
+        var waiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let state = Mutex(State())
+
+    func start(_ work: @escaping @Sendable () async -> Void) {
+        state.withLock { state in
+            let id = state.nextID
+            state.nextID += 1
+            state.tasks[id] = Task { [weak self] in
+                await work()
+                self?.finished(id)
+            }
+        }
+    }
+
+    private func finished(_ id: Int) {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.tasks[id] = nil
+            guard state.tasks.isEmpty else { return [] }
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        waiters.forEach { $0.resume() }
+    }
+
+    /// Cancels every task; returns how many there were.
+    func cancelAll() -> Int {
+        let tasks = state.withLock { Array($0.tasks.values) }
+        tasks.forEach { $0.cancel() }
+        return tasks.count
+    }
+
+    func waitForAll() async {
+        await withCheckedContinuation { continuation in
+            let done = state.withLock { state -> Bool in
+                if state.tasks.isEmpty { return true }
+                state.waiters.append(continuation)
+                return false
+            }
+            if done { continuation.resume() }
+        }
+    }
+}
