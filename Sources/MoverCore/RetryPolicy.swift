@@ -35,6 +35,7 @@ public struct RetryPolicy: Sendable {
     /// Runs `operation`, retrying transient and throttled failures within the attempt and quota budget.
     ///
     /// - Parameter onRetry: told of each failure that will be retried (for logs and metrics).
+    @discardableResult
     public func run<T>(
         _ operation: () async throws -> T,
         onRetry: (_ error: any Error, _ attempt: Int, _ delay: Duration) -> Void = { _, _, _ in }

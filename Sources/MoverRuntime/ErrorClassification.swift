@@ -1,0 +1,30 @@
+public import AWS
+public import CurlHTTP
+public import MoverCore
+public import Postgres
+
+extension S3Error: ClassifiedError {
+    public var failureClass: FailureClass { isThrottling ? .throttled : (isRetryable ? .transient : .permanent) }
+    public var failureCode: String { code }
+}
+
+extension SQSError: ClassifiedError {
+    public var failureClass: FailureClass { isThrottling ? .throttled : (isRetryable ? .transient : .permanent) }
+    public var failureCode: String { code }
+}
+
+extension HTTPClientError: ClassifiedError {
+    public var failureClass: FailureClass { isTransient ? .transient : .permanent }
+    public var failureCode: String { curlCode.map { "CURLcode \($0)" } ?? "\(code)" }
+}
+
+extension PostgresError: ClassifiedError {
+    public var failureClass: FailureClass { isTransient ? .transient : .permanent }
+    public var failureCode: String { sqlState.map { "SQLSTATE \($0)" } ?? "\(code)" }
+}
+
+extension XMLParseError: ClassifiedError {
+    /// A truncated or garbled answer: worth another try.
+    public var failureClass: FailureClass { .transient }
+    public var failureCode: String { "InvalidXML" }
+}

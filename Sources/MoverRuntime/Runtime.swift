@@ -1,0 +1,88 @@
+public import AWS
+public import CurlHTTP
+public import Logging
+public import MoverCore
+public import Postgres
+
+/// The live clients of one run, built from ``Settings``. Call ``shutdown()`` when done.
+public final class Runtime: Sendable {
+    public let settings: Settings
+    public let logger: Logger
+    public let http: HTTPClient
+    public let aws: AWSEnvironment
+    public let credentials: any CredentialProvider
+    public let retry: RetryPolicy
+    private let databaseClient: PostgresClient?
+
+    /// Validates the AWS settings (and the database's, when `needsDatabase`) and starts the clients.
+    public init(settings: Settings, logger: Logger, needsDatabase: Bool = true) throws {
+        self.settings = settings
+        self.logger = logger
+        aws = try settings.awsEnvironment()
+        credentials = try settings.credentialProvider()
+        retry = RetryPolicy()
+        if needsDatabase {
+            databaseClient = PostgresClient(conninfo: try settings.connectionString(), logger: logger)
+        } else {
+            databaseClient = nil
+        }
+        http = HTTPClient()
+    }
+
+    /// The S3 client.
+    public func s3() throws -> S3Client {
+        S3Client(configuration: try S3Client.Configuration(environment: aws), credentials: credentials, http: http)
+    }
+
+    /// The SQS client.
+    public func sqs() throws -> SQSClient {
+        try SQSClient(environment: aws, credentials: credentials, http: http)
+    }
+
+    /// The database client (only when created with `needsDatabase`).
+    public var database: PostgresClient {
+        guard let databaseClient else { preconditionFailure("Runtime created without a database") }
+        return databaseClient
+    }
+
+    /// The avatars table and path column.
+    public func avatarTable() throws -> AvatarTable {
+        AvatarTable(table: try settings.table(), column: try settings.pathColumn())
+    }
+
+    /// The copy-then-update handler shared by the worker and the backfill.
+    public func handler() throws -> MigrationHandler {
+        let copier = S3ObjectCopier(
+            client: try s3(), sourceBucket: try settings.bucket(.sourceBucket),
+            destinationBucket: try settings.bucket(.destinationBucket))
+        return MigrationHandler(
+            mapper: try settings.keyMapper(), copier: copier,
+            repointer: PostgresPathRepointer(client: database, table: try avatarTable()),
+            retry: retry, logger: logger)
+    }
+
+    /// Checks that the database answers and the table and column exist; throws a clear error if not.
+    public func checkDatabase() async throws {
+        let table = try avatarTable()
+        do {
+            try await database.execute("SELECT \(table.column) FROM \(table.table) LIMIT 0")
+        } catch let error as PostgresError where error.code == .connectionFailed {
+            throw RuntimeError(
+                "cannot connect to PostgreSQL with DB_CONN_STRING '\(ConnectionString.redacted(try settings.connectionString()))': \(error.message)")
+        } catch let error as PostgresError where error.sqlState == "42P01" || error.sqlState == "42703" {
+            throw RuntimeError("\(table.table).\(table.column) does not exist (check DB_TABLE and DB_PATH_COLUMN): \(error.message)")
+        }
+    }
+
+    /// Stops the HTTP engine and closes the database connection.
+    public func shutdown() {
+        http.shutdown()
+        databaseClient?.shutdown()
+    }
+}
+
+/// A failure worth one clear line to the operator.
+public struct RuntimeError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

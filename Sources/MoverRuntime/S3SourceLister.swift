@@ -1,0 +1,20 @@
+public import AWS
+public import MoverCore
+
+/// The backfill's source: `ListObjectsV2` under the source prefix.
+public struct S3SourceLister: SourceLister {
+    public let client: S3Client
+    public let bucket: String
+    public let prefix: String
+
+    public init(client: S3Client, bucket: String, prefix: String) {
+        self.client = client
+        self.bucket = bucket
+        self.prefix = prefix
+    }
+
+    public func page(token: String?, startAfter: String?) async throws -> SourcePage {
+        let page = try await client.listObjectsPage(bucket: bucket, prefix: prefix, continuationToken: token, startAfter: startAfter)
+        return SourcePage(objects: page.objects.map { SourceObject(key: $0.key, eTag: $0.eTag) }, nextToken: page.nextContinuationToken)
+    }
+}

@@ -1,0 +1,42 @@
+/// Every setting s3-mover reads: its environment variable (the origin script's names) and flag.
+public enum Setting: String, Sendable, CaseIterable {
+    case dbConnString = "DB_CONN_STRING"
+    case dbTable = "DB_TABLE"
+    case dbPathColumn = "DB_PATH_COLUMN"
+    case sourceBucket = "S3_SOURCE_BUCKET_NAME"
+    case destinationBucket = "S3_DEST_BUCKET_NAME"
+    case sourcePrefix = "S3_OBJECT_SOURCE_PREFIX"
+    case destinationPrefix = "S3_OBJECT_DEST_PREFIX"
+    case suffix = "S3_OBJECT_SUFFIX"
+    case queueURL = "SQS_QUEUE_URL"
+
+    /// The environment variable.
+    public var variable: String { rawValue }
+
+    /// The command-line flag that overrides the variable.
+    public var flag: String {
+        switch self {
+        case .dbConnString: "--db-conn-string"
+        case .dbTable: "--db-table"
+        case .dbPathColumn: "--db-path-column"
+        case .sourceBucket: "--source-bucket"
+        case .destinationBucket: "--dest-bucket"
+        case .sourcePrefix: "--source-prefix"
+        case .destinationPrefix: "--dest-prefix"
+        case .suffix: "--suffix"
+        case .queueURL: "--queue-url"
+        }
+    }
+
+    /// The value used when the setting is absent, if it has one.
+    public var defaultValue: String? {
+        switch self {
+        case .dbTable: "avatars"
+        case .dbPathColumn: "path"
+        case .sourcePrefix: "image"
+        case .destinationPrefix: "avatar"
+        case .suffix: ".png"
+        default: nil
+        }
+    }
+}

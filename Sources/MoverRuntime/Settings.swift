@@ -1,0 +1,106 @@
+public import AWS
+public import MoverCore
+public import Postgres
+
+/// The resolved configuration of one run. Flags win over the environment, which wins over
+/// `.env`; each command asks only for the settings it needs.
+public struct Settings: Sendable {
+    /// Environment merged with `.env` (real variables win); AWS settings are read from here too.
+    public let environment: [String: String]
+    private let overrides: [Setting: String]
+
+    /// Creates settings from an environment and flag overrides.
+    public init(environment: [String: String], overrides: [Setting: String] = [:]) {
+        self.environment = environment
+        self.overrides = overrides.filter { !$0.value.isEmpty }
+    }
+
+    /// The raw value of `setting` (flag, then environment, then default), or nil.
+    public func value(_ setting: Setting) -> String? {
+        if let flag = overrides[setting] { return flag }
+        if let env = environment[setting.variable], !env.trimmingCharacters(in: .whitespaces).isEmpty { return env }
+        return setting.defaultValue
+    }
+
+    /// The value of a required setting.
+    public func required(_ setting: Setting) throws -> String {
+        guard let value = value(setting) else {
+            throw SettingsError(variable: setting.variable, flag: setting.flag, problem: "is not set")
+        }
+        return value
+    }
+
+    /// The PostgreSQL connection string (passed to libpq unchanged).
+    public func connectionString() throws -> String { try required(.dbConnString) }
+
+    /// The table holding the avatar paths, validated.
+    public func table() throws -> SQLIdentifier { try identifier(.dbTable, allowSchema: true) }
+
+    /// The column holding the path, validated.
+    public func pathColumn() throws -> SQLIdentifier { try identifier(.dbPathColumn, allowSchema: false) }
+
+    private func identifier(_ setting: Setting, allowSchema: Bool) throws -> SQLIdentifier {
+        let raw = try required(setting)
+        guard let identifier = SQLIdentifier(raw, allowSchema: allowSchema) else {
+            throw SettingsError(variable: setting.variable, flag: setting.flag,
+                                problem: "'\(raw)' is not a plain SQL identifier (letters, digits and _\(allowSchema ? ", optionally schema.table" : ""))")
+        }
+        return identifier
+    }
+
+    /// A bucket name, validated against S3's naming rules.
+    public func bucket(_ setting: Setting) throws -> String {
+        let name = try required(setting)
+        let allowed = name.utf8.allSatisfy { byte in
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
+        }
+        guard (3...63).contains(name.utf8.count), allowed, name.first?.isLetter == true || name.first?.isNumber == true else {
+            throw SettingsError(variable: setting.variable, flag: setting.flag,
+                                problem: "'\(name)' is not a valid bucket name (3-63 lower-case letters, digits, '-' and '.')")
+        }
+        return name
+    }
+
+    /// The key mapping from the prefix and suffix settings.
+    public func keyMapper() throws -> KeyMapper {
+        let source = try required(.sourcePrefix)
+        let destination = try required(.destinationPrefix)
+        let mapper = KeyMapper(sourcePrefix: source, destinationPrefix: destination, suffix: value(.suffix) ?? "")
+        if mapper.sourcePrefix == mapper.destinationPrefix {
+            throw SettingsError(variable: Setting.destinationPrefix.variable, flag: Setting.destinationPrefix.flag,
+                                problem: "must differ from \(Setting.sourcePrefix.variable) ('\(mapper.sourcePrefix)')")
+        }
+        return mapper
+    }
+
+    /// The SQS queue URL, checked to be an http(s) URL.
+    public func queueURL() throws -> String {
+        let url = try required(.queueURL)
+        guard (try? Endpoint(parsing: url, setting: Setting.queueURL.variable)) != nil else {
+            throw SettingsError(variable: Setting.queueURL.variable, flag: Setting.queueURL.flag,
+                                problem: "'\(url)' is not an http(s) queue URL")
+        }
+        return url
+    }
+
+    /// Region and endpoints as the AWS SDKs resolve them.
+    public func awsEnvironment() throws -> AWSEnvironment {
+        do {
+            return try AWSEnvironment(environment: environment)
+        } catch let error as AWSConfigurationError {
+            throw SettingsError(variable: error.setting, flag: nil, problem: error.message)
+        }
+    }
+
+    /// Credentials from the environment.
+    public func credentialProvider() throws -> any CredentialProvider {
+        guard let provider = EnvironmentCredentialProvider(environment: environment) else {
+            let missing = environment["AWS_ACCESS_KEY_ID"].map { $0.isEmpty } ?? true ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY"
+            throw SettingsError(variable: missing, flag: nil, problem: "is not set; no AWS credentials are available")
+        }
+        return provider
+    }
+}
+
+import Foundation

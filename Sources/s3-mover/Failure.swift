@@ -1,0 +1,23 @@
+import ArgumentParser
+import Foundation
+import MoverRuntime
+
+/// Prints one `error:` line to stderr and exits with the code that fits the failure.
+enum Failure {
+    static func exit(_ error: any Error) -> ExitCode {
+        let code: Int32 = error is SettingsError ? 2 : 3
+        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        return ExitCode(code)
+    }
+
+    /// Runs `body`, turning settings and start-up errors into a one-line message and exit code.
+    static func guarding<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            throw exit(error)
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+
+struct S3MoverCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "s3-mover",
+        abstract: "Moves avatar images from image/ in a legacy S3 bucket to avatar/ in the production bucket, and repoints their database rows.",
+        discussion: """
+        Every object is copied server-side, then its row is updated (UPDATE <table> SET <column> = new WHERE <column> = old), \
+        then the work is reported done. Each step is idempotent, so repeats and restarts are safe.
+
+        With no subcommand, s3-mover runs the worker. `s3-mover --backfill` runs the backfill.
+
+        SETTINGS (environment variables; a .env file in the working directory is read too, real variables win; flags win over both):
+          DB_CONN_STRING            PostgreSQL conninfo or URI, passed to libpq as is       --db-conn-string
+          DB_TABLE                  table holding the paths (default avatars)              --db-table
+          DB_PATH_COLUMN            column holding the path (default path)                 --db-path-column
+          S3_SOURCE_BUCKET_NAME     legacy bucket                                          --source-bucket
+          S3_DEST_BUCKET_NAME       production bucket                                      --dest-bucket
+          S3_OBJECT_SOURCE_PREFIX   source folder (default image)                          --source-prefix
+          S3_OBJECT_DEST_PREFIX     destination folder (default avatar)                    --dest-prefix
+          S3_OBJECT_SUFFIX          only keys ending so (default .png)                     --suffix
+          SQS_QUEUE_URL             queue receiving the bucket's ObjectCreated events      --queue-url
+          AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN   credentials
+          AWS_REGION / AWS_DEFAULT_REGION                               region
+          AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_SQS   custom endpoints (path-style S3)
+          LOG_LEVEL                 trace, debug, info (default), notice, warning, error
+
+        EXIT CODES: 0 success; 1 some objects failed or the migration is incomplete; 2 a missing or invalid setting; \
+        3 a dependency (S3, SQS, PostgreSQL) refused or could not be reached at start.
+        """,
+        subcommands: [WorkerCommand.self, BackfillCommand.self, SeedCommand.self, VerifyCommand.self],
+        defaultSubcommand: WorkerCommand.self
+    )
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import MoverRuntime
+
+/// The flags that override settings; shared by every subcommand.
+struct SettingsOptions: ParsableArguments {
+    @Option(name: .customLong("db-conn-string"), help: "Overrides DB_CONN_STRING (visible in ps; prefer the variable).")
+    var dbConnString: String?
+    @Option(name: .customLong("db-table"), help: "Overrides DB_TABLE (default avatars).")
+    var dbTable: String?
+    @Option(name: .customLong("db-path-column"), help: "Overrides DB_PATH_COLUMN (default path).")
+    var dbPathColumn: String?
+    @Option(name: .customLong("source-bucket"), help: "Overrides S3_SOURCE_BUCKET_NAME.")
+    var sourceBucket: String?
+    @Option(name: .customLong("dest-bucket"), help: "Overrides S3_DEST_BUCKET_NAME.")
+    var destBucket: String?
+    @Option(name: .customLong("source-prefix"), help: "Overrides S3_OBJECT_SOURCE_PREFIX (default image).")
+    var sourcePrefix: String?
+    @Option(name: .customLong("dest-prefix"), help: "Overrides S3_OBJECT_DEST_PREFIX (default avatar).")
+    var destPrefix: String?
+    @Option(name: .customLong("suffix"), help: "Overrides S3_OBJECT_SUFFIX (default .png).")
+    var suffix: String?
+    @Option(name: .customLong("queue-url"), help: "Overrides SQS_QUEUE_URL.")
+    var queueURL: String?
+
+    /// Environment (with `.env` beneath it) plus these flags.
+    func settings() throws -> Settings {
+        let environment = ProcessInfo.processInfo.environment
+        let dotEnv = try DotEnv.load(path: FileManager.default.currentDirectoryPath + "/.env")
+        var overrides: [Setting: String] = [:]
+        overrides[.dbConnString] = dbConnString
+        overrides[.dbTable] = dbTable
+        overrides[.dbPathColumn] = dbPathColumn
+        overrides[.sourceBucket] = sourceBucket
+        overrides[.destinationBucket] = destBucket
+        overrides[.sourcePrefix] = sourcePrefix
+        overrides[.destinationPrefix] = destPrefix
+        overrides[.suffix] = suffix
+        overrides[.queueURL] = queueURL
+        return Settings(environment: DotEnv.merged(environment: environment, dotEnv: dotEnv), overrides: overrides)
+    }
+}

@@ -1,0 +1,73 @@
+import AWS
+import Logging
+import ArgumentParser
+import MoverCore
+import MoverRuntime
+
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Long-polls SQS_QUEUE_URL for S3 ObjectCreated events and migrates each new object as it arrives (the default).",
+        discussion: """
+        A message is deleted only after every record in it is done (copied and its row committed) or skipped for a \
+        stated reason (s3:TestEvent, another bucket, not under the source prefix, not ObjectCreated). A message that \
+        fails, or cannot be parsed, stays on the queue for redelivery and, eventually, the dead-letter queue.
+        Runs until SIGTERM or SIGINT: it then stops receiving, lets in-flight work finish within --shutdown-grace, \
+        and exits 0.
+        """)
+
+    @OptionGroup var settings: SettingsOptions
+
+    @Option(help: "Messages processed at once.")
+    var concurrency = 32
+
+    @Option(help: "Long-poll wait in seconds (0-20).")
+    var waitSeconds = 20
+
+    @Flag(help: "Exit 0 once the queue is empty and nothing is in flight (for tests and one-shot drain jobs).")
+    var drain = false
+
+    @Option(help: "Seconds in-flight work may take after SIGTERM before it is abandoned (fits Kubernetes' default 30 s).")
+    var shutdownGrace = 25
+
+    func validate() throws {
+        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+        guard (0...20).contains(waitSeconds) else { throw ValidationError("--wait-seconds must be between 0 and 20") }
+        guard shutdownGrace >= 0 else { throw ValidationError("--shutdown-grace must not be negative") }
+    }
+
+    func run() async throws {
+        let logger = LogSetup.logger()
+        let (runtime, worker) = try await Failure.guarding {
+            let settings = try self.settings.settings()
+            let queueURL = try settings.queueURL()
+            let sourceBucket = try settings.bucket(.sourceBucket)
+            let runtime = try Runtime(settings: settings, logger: logger)
+            let processor = MessageProcessor(sourceBucket: sourceBucket, handler: try runtime.handler(), tally: MigrationTally(), logger: logger)
+            let queue = SQSMessageQueue(client: try runtime.sqs(), queueURL: queueURL)
+            // Fail fast on a wrong queue, wrong credentials or a missing table.
+            _ = try await runtime.sqs().queueAttributes(queueURL: queueURL, names: ["QueueArn"])
+            try await runtime.checkDatabase()
+            let worker = Worker(
+                queue: queue, processor: processor,
+                configuration: .init(concurrency: concurrency, waitSeconds: waitSeconds, drain: drain, shutdownGrace: .seconds(shutdownGrace)),
+                logger: logger)
+            return (runtime, worker)
+        }
+        defer { runtime.shutdown() }
+
+        let shutdown = ShutdownSignal()
+        Signals.install(shutdown) { number in
+            logger.notice("signal received; finishing in-flight work", metadata: ["signal": "\(number)"])
+        }
+        let queueURL = (try? runtime.settings.queueURL()) ?? ""
+        logger.info("worker started", metadata: [
+            "queue": "\(queueURL)", "concurrency": "\(concurrency)", "drain": "\(drain)",
+        ])
+        let started = ContinuousClock.now
+        await worker.run(shutdown: shutdown)
+        for line in Summary.lines(worker.processor.tally.snapshot, elapsed: ContinuousClock.now - started) {
+            print(line)
+        }
+    }
+}
