@@ -1,0 +1,61 @@
+import Foundation
+import Logging
+import MoverCore
+import Synchronization
+import Testing
+
+@Suite struct BackfillTests {
+    final class PagedLister: SourceLister {
+        let keys: [String]
+        let pageSize: Int
+        let pages = Mutex(0)
+
+        init(keys: [String], pageSize: Int) {
+            self.keys = keys
+            self.pageSize = pageSize
+        }
+
+        func page(token: String?, startAfter: String?) async throws -> SourcePage {
+            pages.withLock { $0 += 1 }
+            var start = Int(token ?? "0")!
+            if let startAfter { start = keys.firstIndex { $0 > startAfter } ?? keys.count }
+            let end = min(start + pageSize, keys.count)
+            return SourcePage(objects: keys[start..<end].map { SourceObject(key: $0) }, nextToken: end < keys.count ? String(end) : nil)
+        }
+    }
+
+    func backfill(_ lister: any SourceLister, _ copier: MemoryCopier, _ table: MemoryTable) -> Backfill {
+        let logger = Logger(label: "test")
+        let handler = MigrationHandler(mapper: KeyMapper(), copier: copier, repointer: table, retry: .fast, logger: logger)
+        return Backfill(lister: lister, handler: handler, tally: MigrationTally(), concurrency: 8, logger: logger)
+    }
+
+    @Test func migratesEveryPage() async {
+        let keys = (1...250).map { String(format: "image/a%04d.png", $0) } + ["image/readme.txt"]
+        let lister = PagedLister(keys: keys, pageSize: 100)
+        let table = MemoryTable(rows: Array(keys.prefix(250)))
+        let result = await backfill(lister, MemoryCopier(sources: keys), table).run()
+        #expect(result.succeeded)
+        #expect(result.listed == 251)
+        #expect(result.tally.migrated == 250)
+        #expect(result.tally.skipped[.notSourceKey] == 1)
+        #expect(lister.pages.withLock { $0 } == 3)
+        #expect(table.rows.allSatisfy { $0.hasPrefix("avatar/") })
+    }
+
+    @Test func failuresMakeTheRunFail() async {
+        let keys = ["image/a.png", "image/b.png"]
+        let copier = MemoryCopier(sources: ["image/a.png"])  // b is missing
+        let result = await backfill(PagedLister(keys: keys, pageSize: 10), copier, MemoryTable(rows: keys)).run()
+        #expect(!result.succeeded)
+        #expect(result.tally.failed == 1)
+        #expect(result.tally.migrated == 1)
+    }
+
+    @Test func startAfterResumes() async {
+        let keys = ["image/a.png", "image/b.png", "image/c.png"]
+        let result = await backfill(PagedLister(keys: keys, pageSize: 10), MemoryCopier(sources: keys), MemoryTable(rows: keys))
+            .run(startAfter: "image/a.png")
+        #expect(result.listed == 2)
+    }
+}

@@ -1,0 +1,75 @@
+import MoverCore
+import Synchronization
+
+/// An in-memory queue with SQS's visibility semantics reduced to "in flight until deleted or released".
+final class MemoryQueue: MessageQueue {
+    struct State {
+        var visible: [QueueMessage] = []
+        var inFlight: [String: QueueMessage] = [:]
+        var deleted: [String] = []
+        var receiveFailures = 0
+        var failDeletesOf: Set<String> = []
+        var receives = 0
+    }
+
+    let state = Mutex(State())
+
+    init(bodies: [String]) {
+        state.withLock { state in
+            state.visible = bodies.enumerated().map { QueueMessage(id: "m\($0.offset)", receiptHandle: "r\($0.offset)", body: $0.element) }
+        }
+    }
+
+    func receive(maxMessages: Int, waitSeconds: Int) async throws -> [QueueMessage] {
+        let batch = try state.withLock { state -> [QueueMessage] in
+            state.receives += 1
+            if state.receiveFailures > 0 {
+                state.receiveFailures -= 1
+                throw TestError.transient
+            }
+            let batch = Array(state.visible.prefix(maxMessages)).map { message -> QueueMessage in
+                var copy = message
+                copy.receiveCount += 1
+                return copy
+            }
+            state.visible.removeFirst(batch.count)
+            for message in batch { state.inFlight[message.id] = message }
+            return batch
+        }
+        if batch.isEmpty { try await Task.sleep(for: .milliseconds(5)) }
+        return batch
+    }
+
+    func delete(_ messages: [QueueMessage]) async throws -> [QueueMessage] {
+        state.withLock { state in
+            var failed: [QueueMessage] = []
+            for message in messages {
+                if state.failDeletesOf.contains(message.id) {
+                    failed.append(message)
+                } else {
+                    state.inFlight[message.id] = nil
+                    state.deleted.append(message.id)
+                }
+            }
+            return failed
+        }
+    }
+
+    func release(_ message: QueueMessage) async throws {
+        state.withLock { state in
+            if let message = state.inFlight.removeValue(forKey: message.id) { state.visible.append(message) }
+        }
+    }
+
+    func isEmpty() async throws -> Bool {
+        state.withLock { $0.visible.isEmpty && $0.inFlight.isEmpty }
+    }
+
+    /// Simulates the visibility timeout expiring for every in-flight message.
+    func expireVisibility() {
+        state.withLock { state in
+            state.visible += state.inFlight.values.sorted { $0.id < $1.id }
+            state.inFlight = [:]
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import MoverCore
+import Synchronization
+
+/// An in-memory object store: source and destination key sets, with scripted failures.
+final class MemoryCopier: ObjectCopier {
+    struct State {
+        var source: [String: String] = [:]  // key → etag
+        var destination: Set<String> = []
+        var failuresBeforeSuccess = 0
+        var failure: any Error = TestError.transient
+        var copies = 0
+    }
+
+    let state = Mutex(State())
+
+    init(sources: [String] = []) {
+        state.withLock { state in for key in sources { state.source[key] = "etag-\(key)" } }
+    }
+
+    func copy(sourceKey: String, destinationKey: String, ifMatch: String?, versionId: String?) async throws -> CopyOutcome {
+        try state.withLock { state in
+            if state.failuresBeforeSuccess > 0 {
+                state.failuresBeforeSuccess -= 1
+                throw state.failure
+            }
+            guard let etag = state.source[sourceKey] else { return .sourceMissing }
+            if let ifMatch, ifMatch != "\"\(etag)\"" { return .sourceChanged }
+            state.copies += 1
+            state.destination.insert(destinationKey)
+            return .copied
+        }
+    }
+
+    func destinationExists(_ key: String) async throws -> Bool {
+        state.withLock { $0.destination.contains(key) }
+    }
+}
+
+/// An in-memory avatars table.
+final class MemoryTable: PathRepointer {
+    struct State {
+        var rows: [String] = []
+        var failuresBeforeSuccess = 0
+    }
+
+    let state = Mutex(State())
+
+    init(rows: [String] = []) { state.withLock { $0.rows = rows } }
+
+    func repoint(from oldPath: String, to newPath: String) async throws -> RepointOutcome {
+        try state.withLock { state in
+            if state.failuresBeforeSuccess > 0 {
+                state.failuresBeforeSuccess -= 1
+                throw TestError.transient
+            }
+            var updated = 0
+            let alreadyThere = state.rows.contains(newPath)
+            for index in state.rows.indices where state.rows[index] == oldPath {
+                state.rows[index] = newPath
+                updated += 1
+            }
+            if updated > 0 { return .updated(rows: updated) }
+            return alreadyThere ? .alreadyRepointed : .noRow
+        }
+    }
+
+    var rows: [String] { state.withLock { $0.rows } }
+}
+
+enum TestError: Error, ClassifiedError {
+    case transient, permanent, throttled
+    var failureClass: FailureClass {
+        switch self {
+        case .transient: .transient
+        case .permanent: .permanent
+        case .throttled: .throttled
+        }
+    }
+    var failureCode: String { "\(self)" }
+}
+
+extension RetryPolicy {
+    /// Real policy, tiny delays.
+    static let fast = RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(1), throttledBaseDelay: .milliseconds(1), maxDelay: .milliseconds(2))
+}

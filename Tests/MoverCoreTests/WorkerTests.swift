@@ -1,0 +1,114 @@
+import Logging
+import MoverCore
+import Synchronization
+import Testing
+
+@Suite struct WorkerTests {
+    static func body(bucket: String = "legacy", keys: [String], event: String = "ObjectCreated:Put") -> String {
+        let records = keys.map {
+            #"{"eventVersion":"2.1","eventName":"\#(event)","s3":{"bucket":{"name":"\#(bucket)"},"object":{"key":"\#($0)"}}}"#
+        }
+        return #"{"Records":[\#(records.joined(separator: ","))]}"#
+    }
+
+    func worker(_ queue: MemoryQueue, copier: MemoryCopier, table: MemoryTable, drain: Bool = true) -> Worker {
+        let logger = Logger(label: "test")
+        let handler = MigrationHandler(mapper: KeyMapper(), copier: copier, repointer: table, retry: .fast, logger: logger)
+        let processor = MessageProcessor(sourceBucket: "legacy", handler: handler, tally: MigrationTally(), logger: logger)
+        return Worker(queue: queue, processor: processor, configuration: .init(concurrency: 4, waitSeconds: 0, drain: drain), logger: logger)
+    }
+
+    @Test func drainsAndDeletesCompletedMessages() async {
+        let keys = (1...25).map { "image/a\($0).png" }
+        let queue = MemoryQueue(bodies: keys.map { Self.body(keys: [$0]) } + [#"{"Event":"s3:TestEvent"}"#])
+        let table = MemoryTable(rows: keys)
+        let worker = worker(queue, copier: MemoryCopier(sources: keys), table: table)
+        await worker.run(shutdown: ShutdownSignal())
+        #expect(queue.state.withLock { $0.deleted.count } == 26)
+        #expect(table.rows.allSatisfy { $0.hasPrefix("avatar/") })
+        let tally = worker.processor.tally.snapshot
+        #expect(tally.migrated == 25)
+        #expect(tally.skipped[.testEvent] == 1)
+    }
+
+    @Test func skipsForeignBucketsRemovalsAndOtherKeysButAcknowledgesThem() async {
+        let queue = MemoryQueue(bodies: [
+            Self.body(bucket: "someone-else", keys: ["image/a.png"]),
+            Self.body(keys: ["image/a.png"], event: "ObjectRemoved:Delete"),
+            Self.body(keys: ["avatar/a.png", "docs/readme.txt"]),
+        ])
+        let copier = MemoryCopier(sources: ["image/a.png"])
+        let worker = worker(queue, copier: copier, table: MemoryTable(rows: ["image/a.png"]))
+        await worker.run(shutdown: ShutdownSignal())
+        #expect(queue.state.withLock { $0.deleted.count } == 3)
+        #expect(copier.state.withLock { $0.copies } == 0)
+        let skipped = worker.processor.tally.snapshot.skipped
+        #expect(skipped[.foreignBucket] == 1 && skipped[.notObjectCreated] == 1 && skipped[.destinationKey] == 1 && skipped[.notSourceKey] == 1)
+    }
+
+    @Test func malformedAndFailedMessagesAreKept() async {
+        let queue = MemoryQueue(bodies: ["not json", Self.body(keys: ["image/ok.png", "image/missing.png"]), Self.body(keys: ["image/ok.png"])])
+        let worker = worker(queue, copier: MemoryCopier(sources: ["image/ok.png"]), table: MemoryTable(rows: ["image/ok.png"]), drain: false)
+        let shutdown = ShutdownSignal()
+        let run = Task { await worker.run(shutdown: shutdown) }
+        while worker.processor.tally.snapshot.messagesDeleted < 1 { try? await Task.sleep(for: .milliseconds(5)) }
+        try? await Task.sleep(for: .milliseconds(50))
+        shutdown.trigger()
+        await run.value
+        let state = queue.state.withLock { $0 }
+        #expect(state.deleted == ["m2"])
+        #expect(Set(state.inFlight.keys) == ["m0", "m1"])
+        #expect(worker.processor.tally.snapshot.malformedMessages == 1)
+    }
+
+    @Test func receiveFailuresBackOffAndRecover() async {
+        let queue = MemoryQueue(bodies: [Self.body(keys: ["image/a.png"])])
+        queue.state.withLock { $0.receiveFailures = 2 }
+        let worker = worker(queue, copier: MemoryCopier(sources: ["image/a.png"]), table: MemoryTable(rows: ["image/a.png"]))
+        await worker.run(shutdown: ShutdownSignal())
+        #expect(queue.state.withLock { $0.deleted } == ["m0"])
+    }
+
+    @Test func failedDeleteEntriesAreNotCountedAsDeleted() async {
+        let queue = MemoryQueue(bodies: [Self.body(keys: ["image/a.png"])])
+        queue.state.withLock { $0.failDeletesOf = ["m0"] }
+        let worker = worker(queue, copier: MemoryCopier(sources: ["image/a.png"]), table: MemoryTable(rows: ["image/a.png"]), drain: false)
+        let shutdown = ShutdownSignal()
+        let run = Task { await worker.run(shutdown: shutdown) }
+        while worker.processor.tally.snapshot.migrated < 1 { try? await Task.sleep(for: .milliseconds(5)) }
+        try? await Task.sleep(for: .milliseconds(400))
+        shutdown.trigger()
+        await run.value
+        #expect(worker.processor.tally.snapshot.messagesDeleted == 0)
+        #expect(queue.state.withLock { $0.inFlight.keys.contains("m0") })
+    }
+
+    @Test func redeliveryAfterAFailureCompletesIdempotently() async {
+        let queue = MemoryQueue(bodies: [Self.body(keys: ["image/a.png"])])
+        let copier = MemoryCopier(sources: ["image/a.png"])
+        let table = MemoryTable(rows: ["image/a.png"])
+        table.state.withLock { $0.failuresBeforeSuccess = 3 }  // first delivery: update fails after copy
+        let first = worker(queue, copier: copier, table: table, drain: false)
+        let shutdown = ShutdownSignal()
+        let run = Task { await first.run(shutdown: shutdown) }
+        while first.processor.tally.snapshot.failed < 1 { try? await Task.sleep(for: .milliseconds(5)) }
+        shutdown.trigger()
+        await run.value
+        queue.expireVisibility()
+        await worker(queue, copier: copier, table: table).run(shutdown: ShutdownSignal())
+        #expect(table.rows == ["avatar/a.png"])
+        #expect(queue.state.withLock { $0.deleted } == ["m0"])
+    }
+
+    @Test func shutdownStopsAnIdleWorkerPromptly() async {
+        let queue = MemoryQueue(bodies: [])
+        let worker = worker(queue, copier: MemoryCopier(), table: MemoryTable(), drain: false)
+        let shutdown = ShutdownSignal()
+        let started = ContinuousClock.now
+        let run = Task { await worker.run(shutdown: shutdown) }
+        try? await Task.sleep(for: .milliseconds(50))
+        shutdown.trigger()
+        await run.value
+        #expect(ContinuousClock.now - started < .seconds(2))
+    }
+}
