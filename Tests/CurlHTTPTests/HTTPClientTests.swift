@@ -1,0 +1,77 @@
+import CurlHTTP
+import Foundation
+import Testing
+
+@Suite struct HTTPClientTests {
+    @Test func refusedConnectionIsATransientTransportError() async {
+        let client = HTTPClient()
+        defer { client.shutdown() }
+        // Port 1 on loopback: nothing listens there.
+        await #expect {
+            try await client.execute(HTTPRequest(method: "GET", url: "http://127.0.0.1:1/", connectTimeout: .seconds(2)))
+        } throws: { error in
+            guard let error = error as? HTTPClientError else { return false }
+            return error.code == .couldNotConnect && error.curlCode == 7 && error.isTransient
+        }
+    }
+
+    @Test func cancellationAbandonsTheTransferAtOnce() async throws {
+        // A listening socket that never answers stands in for a 20 s long poll.
+        let server = try SilentServer()
+        defer { server.close() }
+        let client = HTTPClient()
+        defer { client.shutdown() }
+        let started = ContinuousClock.now
+        let task = Task {
+            try await client.execute(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(server.port)/", timeout: .seconds(30)))
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        task.cancel()
+        await #expect(throws: CancellationError.self) { try await task.value }
+        #expect(ContinuousClock.now - started < .seconds(5))
+    }
+
+    @Test func totalTimeoutIsEnforced() async throws {
+        let server = try SilentServer()
+        defer { server.close() }
+        let client = HTTPClient()
+        defer { client.shutdown() }
+        await #expect {
+            try await client.execute(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(server.port)/", timeout: .milliseconds(300)))
+        } throws: { error in
+            (error as? HTTPClientError)?.code == .timedOut
+        }
+    }
+
+    @Test func shutdownFailsLaterRequests() async {
+        let client = HTTPClient()
+        client.shutdown()
+        await #expect {
+            try await client.execute(HTTPRequest(method: "GET", url: "http://127.0.0.1:1/"))
+        } throws: { error in
+            (error as? HTTPClientError)?.code == .engineShutDown
+        }
+    }
+}
+
+/// A TCP listener on loopback that accepts connections and never answers.
+final class SilentServer: @unchecked Sendable {
+    let socket: Int32
+    let port: Int
+
+    init() throws {
+        let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        listen(fd, 16)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        socket = fd
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    func close() { _ = Glibc.close(socket) }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import Logging
+import Postgres
+import Testing
+
+@Suite(.enabled(if: TestDatabase.isAvailable, "needs the local stack: deploy/local/test.sh"))
+struct PostgresClientTests {
+    let client = PostgresClient(conninfo: TestDatabase.conninfo ?? "", logger: Logger(label: "test"))
+
+    @Test func parametersAreBoundNeverPasted() async throws {
+        let hostile = "x'); DROP TABLE pg_class; --"
+        let rows = try await client.execute("SELECT $1::text, $2::text IS NULL", [hostile, nil])
+        #expect(rows.rows == [[hostile, "t"]])
+        client.shutdown()
+    }
+
+    @Test func sqlStateIsCarried() async throws {
+        await #expect {
+            try await client.execute("SELECT * FROM table_that_does_not_exist_anywhere")
+        } throws: { error in
+            (error as? PostgresError)?.sqlState == "42P01"
+        }
+        client.shutdown()
+    }
+
+    @Test func transactionRollsBackOnFailure() async throws {
+        try await client.execute("CREATE TEMP TABLE t (v int)")
+        await #expect(throws: PostgresError.self) {
+            try await client.transaction([("INSERT INTO t VALUES (1)", []), ("INSERT INTO t VALUES ('x')", [])])
+        }
+        #expect(try await client.execute("SELECT count(*) FROM t").scalar == "0")
+        client.shutdown()
+    }
+
+    @Test func wrongPasswordFailsWithoutLeakingIt() async throws {
+        let bad = (TestDatabase.conninfo ?? "").replacingOccurrences(of: "s3mover-local", with: "definitely-wrong-pw")
+        let other = PostgresClient(conninfo: bad, logger: Logger(label: "test"))
+        await #expect {
+            try await other.execute("SELECT 1")
+        } throws: { error in
+            guard let error = error as? PostgresError else { return false }
+            return error.code == .connectionFailed && !"\(error)".contains("definitely-wrong-pw")
+        }
+        other.shutdown()
+        client.shutdown()
+    }
+
+    @Test func reconnectsAfterTheServerDropsTheConnection() async throws {
+        let pid = try #require(try await client.execute("SELECT pg_backend_pid()").scalar)
+        let killer = PostgresClient(conninfo: TestDatabase.conninfo ?? "", logger: Logger(label: "test"))
+        try await killer.execute("SELECT pg_terminate_backend($1::int)", [pid])
+        killer.shutdown()
+        // The next statement finds the connection broken; a later one reconnects.
+        var answered = false
+        for _ in 0..<20 where !answered {
+            if let value = try? await client.execute("SELECT 42").scalar, value == "42" { answered = true } else {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        #expect(answered)
+        #expect(try await client.execute("SELECT pg_backend_pid()").scalar != pid)
+        client.shutdown()
+    }
+}
