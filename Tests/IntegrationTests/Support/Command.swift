@@ -1,0 +1,98 @@
+import Foundation
+
+struct CommandResult: Sendable {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+struct CommandError: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// Runs a program to completion, capturing its output, with a timeout.
+enum Command {
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String],
+                    timeout: Duration = .seconds(120)) throws -> CommandResult {
+        let process = try start(executable, arguments, environment: environment)
+        let deadline = ContinuousClock.now + timeout
+        let stdout = process.standardOutputData()
+        let stderr = process.standardErrorData()
+        while process.process.isRunning {
+            if ContinuousClock.now > deadline {
+                process.process.terminate()
+                throw CommandError(description: "\(executable) \(arguments) timed out")
+            }
+            usleep(20_000)
+        }
+        return CommandResult(status: process.process.terminationStatus,
+                             stdout: String(decoding: stdout.wait(), as: UTF8.self),
+                             stderr: String(decoding: stderr.wait(), as: UTF8.self))
+    }
+
+    /// Starts a program in the background.
+    static func start(_ executable: String, _ arguments: [String], environment: [String: String]) throws -> RunningProcess {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        return RunningProcess(process: process, out: out, err: err)
+    }
+}
+
+/// A started process and its output pipes, drained on background threads so it never blocks.
+final class RunningProcess: @unchecked Sendable {
+    let process: Process
+    private let out: Pipe
+    private let err: Pipe
+    private var outReader: PipeReader?
+    private var errReader: PipeReader?
+
+    init(process: Process, out: Pipe, err: Pipe) {
+        self.process = process
+        self.out = out
+        self.err = err
+    }
+
+    func standardOutputData() -> PipeReader {
+        if outReader == nil { outReader = PipeReader(out) }
+        return outReader!
+    }
+
+    func standardErrorData() -> PipeReader {
+        if errReader == nil { errReader = PipeReader(err) }
+        return errReader!
+    }
+
+    /// Sends `signal` and waits (up to `timeout`) for the process to exit; returns its status.
+    func stop(signal: Int32, timeout: Duration = .seconds(40)) -> (status: Int32, elapsed: Duration) {
+        let started = ContinuousClock.now
+        kill(process.processIdentifier, signal)
+        while process.isRunning && ContinuousClock.now - started < timeout { usleep(20_000) }
+        return (process.isRunning ? -1 : process.terminationStatus, ContinuousClock.now - started)
+    }
+}
+
+/// Reads a pipe to its end on a background thread.
+final class PipeReader: @unchecked Sendable {
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ pipe: Pipe) {
+        let handle = pipe.fileHandleForReading
+        Thread.detachNewThread { [self] in
+            data = handle.readDataToEndOfFile()
+            done.signal()
+        }
+    }
+
+    func wait() -> Data {
+        done.wait()
+        done.signal()
+        return data
+    }
+}

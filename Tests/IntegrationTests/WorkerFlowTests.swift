@@ -1,0 +1,77 @@
+import Postgres
+import AWS
+import Foundation
+import Testing
+
+/// Live events: objects uploaded to the source bucket reach the worker through real S3 → SQS
+/// notifications (moto), and are copied and repointed.
+@Suite(.enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
+struct WorkerFlowTests {
+    @Test func realNotificationsWithAwkwardKeys() async throws {
+        let fixture = try await Fixture.make("live", queue: true)
+        defer { Task { await fixture.tearDown() } }
+        let keys = AwkwardKeys.all + ["image/avatar-1.png", "image/not-ours.jpg", "other/avatar-2.png"]
+        var bodies: [String: [UInt8]] = [:]
+        try await fixture.insertRows(keys)
+        for key in keys {
+            let body = (0..<128).map { _ in UInt8.random(in: 0...255) }
+            bodies[key] = body
+            try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: key, body: body, contentType: "image/png")
+        }
+        let result = try fixture.run(["worker", "--drain"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        // The notification filter (image/, .png) lets 8 objects through, plus the s3:TestEvent.
+        #expect(result.stdout.contains("migrated          8 (rows updated: 8)"), "\(result.stdout)")
+        #expect(result.stdout.contains("test-event=1"))
+        for key in keys where key.hasPrefix("image/") && key.hasSuffix(".png") {
+            let destination = "avatar/" + key.dropFirst("image/".count)
+            #expect(try await fixture.s3.getObject(bucket: fixture.destinationBucket, key: destination) == bodies[key], "\(key)")
+        }
+        #expect(try await fixture.paths().filter { $0.hasPrefix("image/") }.sorted() == ["image/not-ours.jpg"])
+        #expect(try await fixture.depth(fixture.queueURL!) == 0)
+        #expect(try await fixture.depth(fixture.deadLetterURL!) == 0)
+    }
+
+    @Test func sampleEventsEachMeetTheirFate() async throws {
+        let fixture = try await Fixture.make("samples", queue: true, visibilityTimeout: 1, maxReceiveCount: 2)
+        defer { Task { await fixture.tearDown() } }
+        let queue = try #require(fixture.queueURL)
+        // The objects the samples name exist; the PUT sample carries an ETag that the servers here ignore.
+        for key in ["image/avatar-12.png", "image/avatar-21.png", "image/avatar-22.png", "image/summer 2026/café + friends%.png",
+                    "image/avatar-41.png", "image/avatar-51.png", "image/avatar-31.png"] {
+            try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: key, body: Array(key.utf8), contentType: "image/png")
+        }
+        try await fixture.insertRows(["image/avatar-12.png", "image/avatar-21.png", "image/avatar-41.png"])
+        // Drain the notifications of those uploads first.
+        #expect(try fixture.run(["worker", "--drain"]).status == 0)
+        try await fixture.database.execute("UPDATE \(fixture.table) SET path = replace(path, 'avatar/', 'image/')")
+
+        let directory = Stack.root.appendingPathComponent("sample-events")
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+        for file in files {
+            let body = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
+                .replacingOccurrences(of: "legacy-avatars", with: fixture.sourceBucket)
+            try await fixture.sqs.sendMessage(queueURL: queue, body: body)
+        }
+        let result = try fixture.run(["worker", "--drain"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        // The two malformed samples end in the dead-letter queue; everything else was deleted.
+        #expect(try await fixture.depth(queue) == 0)
+        #expect(try await fixture.depth(fixture.deadLetterURL!) == 2)
+        #expect(try await fixture.paths().sorted() == ["avatar/avatar-12.png", "avatar/avatar-21.png", "avatar/avatar-41.png"])
+        #expect(result.stdout.contains("foreign-bucket=1"), "\(result.stdout)")
+    }
+
+    @Test func sigtermDuringALongPollExitsPromptlyAndCleanly() async throws {
+        let fixture = try await Fixture.make("sigterm", queue: true)
+        defer { Task { await fixture.tearDown() } }
+        #expect(try fixture.run(["worker", "--drain"]).status == 0)  // consume the s3:TestEvent
+        let worker = try Command.start(Stack.binary, ["worker"], environment: fixture.environment)
+        let output = worker.standardOutputData()
+        try await Task.sleep(for: .seconds(2))  // inside a 20 s long poll by now
+        let (status, elapsed) = worker.stop(signal: SIGTERM)
+        #expect(status == 0)
+        #expect(elapsed < .seconds(5))
+        #expect(String(decoding: output.wait(), as: UTF8.self).contains("failed            0"))
+    }
+}
