@@ -2,7 +2,8 @@
 # Creates the demo's AWS resources on moto: the legacy and production buckets, the event queue
 # with a dead-letter queue (redrive after 3 receives), and the legacy bucket's notification
 # (ObjectCreated, prefix image/, suffix .png) pointing at the queue. Prints the settings as
-# `export` lines. Usage: create-resources.sh [NAME-PREFIX]
+# `export` lines. Usage: create-resources.sh [NAME-PREFIX] [--without-notification]
+# (then set it later with: notify.sh BUCKET QUEUE-ARN)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 source "$here/stack.env"
@@ -19,12 +20,9 @@ dlq_arn=$(aws_ sqs get-queue-attributes --queue-url "$dlq_url" --attribute-names
 queue_url=$(aws_ sqs create-queue --queue-name "$name-avatar-events" --query QueueUrl \
   --attributes "{\"VisibilityTimeout\":\"30\",\"RedrivePolicy\":\"{\\\"deadLetterTargetArn\\\":\\\"$dlq_arn\\\",\\\"maxReceiveCount\\\":\\\"3\\\"}\"}")
 queue_arn=$(aws_ sqs get-queue-attributes --queue-url "$queue_url" --attribute-names QueueArn --query Attributes.QueueArn)
-aws_ s3api put-bucket-notification-configuration --bucket "$source_bucket" --notification-configuration "{
-  \"QueueConfigurations\": [{
-    \"QueueArn\": \"$queue_arn\",
-    \"Events\": [\"s3:ObjectCreated:*\"],
-    \"Filter\": {\"Key\": {\"FilterRules\": [{\"Name\": \"prefix\", \"Value\": \"image/\"}, {\"Name\": \"suffix\", \"Value\": \".png\"}]}}
-  }]}"
+if [ "${2:-}" != "--without-notification" ]; then
+  "$here/notify.sh" "$source_bucket" "$queue_arn"
+fi
 
 cat <<ENV
 export AWS_ACCESS_KEY_ID=testing
@@ -36,4 +34,5 @@ export S3_SOURCE_BUCKET_NAME=$source_bucket
 export S3_DEST_BUCKET_NAME=$dest_bucket
 export SQS_QUEUE_URL=$queue_url
 export SQS_DLQ_URL=$dlq_url
+export SQS_QUEUE_ARN=$queue_arn
 ENV
