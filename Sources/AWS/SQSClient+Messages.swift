@@ -104,6 +104,29 @@ extension SQSClient {
             as: EmptyOutput.self)
     }
 
+    private struct ChangeVisibilityBatchInput: Encodable {
+        struct Entry: Encodable { var Id: String; var ReceiptHandle: String; var VisibilityTimeout: Int }
+        var QueueUrl: String
+        var Entries: [Entry]
+    }
+
+    /// `ChangeMessageVisibilityBatch` for up to 10 `(id, receiptHandle)` entries; returns the failed entries.
+    public func changeMessageVisibilityBatch(
+        queueURL: String, entries: [(id: String, receiptHandle: String)], visibilityTimeout: Int
+    ) async throws -> [SQSBatchFailure] {
+        precondition(entries.count <= 10, "ChangeMessageVisibilityBatch takes at most 10 entries")
+        guard !entries.isEmpty else { return [] }
+        let output = try await call(
+            "ChangeMessageVisibilityBatch",
+            ChangeVisibilityBatchInput(QueueUrl: queueURL, Entries: entries.map {
+                .init(Id: $0.id, ReceiptHandle: $0.receiptHandle, VisibilityTimeout: visibilityTimeout)
+            }),
+            as: BatchOutput.self)
+        return (output.Failed ?? []).map {
+            SQSBatchFailure(id: $0.Id, code: $0.Code, message: $0.Message ?? "", senderFault: $0.SenderFault ?? false)
+        }
+    }
+
     private struct AttributesInput: Encodable {
         var QueueUrl: String
         var AttributeNames: [String]

@@ -4,9 +4,11 @@ public import Logging
 public struct SourceObject: Sendable, Hashable {
     public var key: String
     public var eTag: String?
-    public init(key: String, eTag: String? = nil) {
+    public var size: Int64?
+    public init(key: String, eTag: String? = nil, size: Int64? = nil) {
         self.key = key
         self.eTag = eTag
+        self.size = size
     }
 }
 
@@ -88,7 +90,7 @@ public struct Backfill: Sendable {
                     inFlight += 1
                     group.addTask { [handler, tally, logger] in
                         do {
-                            let outcome = try await handler.migrate(sourceKey: object.key)
+                            let outcome = try await handler.migrate(sourceKey: object.key, size: object.size)
                             tally.record(outcome)
                             logger.debug("object processed", metadata: ["key": "\(object.key)", "outcome": "\(outcome.label)"])
                         } catch let error as MigrationError {

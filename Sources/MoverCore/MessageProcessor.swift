@@ -10,17 +10,32 @@ public enum MessageDisposition: Sendable, Hashable {
 
 /// Decides the fate of one queue message: parses it, runs each record through the handler, and
 /// says whether the message may be deleted.
+///
+/// A record that fails because a dependency is down (a transient or throttling failure, after the
+/// handler's own retries) is *held*: retried with capped backoff for up to ``maxHold``, while the
+/// worker keeps the message invisible. An outage therefore costs no receive counts, and the
+/// message completes as soon as the dependency is back. Failures that are the object's own
+/// (access denied, source missing) give up at once and leave the message for redelivery.
 public struct MessageProcessor: Sendable {
     public let sourceBucket: String
     public let handler: MigrationHandler
     public let tally: MigrationTally
+    public let health: DependencyHealth
     public let logger: Logger
+    /// How long one record may be held through an outage before its message is given up to redelivery.
+    public var maxHold: Duration
+    /// The longest pause between attempts while held.
+    public var holdBackoffCap: Duration
 
-    public init(sourceBucket: String, handler: MigrationHandler, tally: MigrationTally, logger: Logger) {
+    public init(sourceBucket: String, handler: MigrationHandler, tally: MigrationTally, health: DependencyHealth = DependencyHealth(),
+                logger: Logger, maxHold: Duration = .seconds(900), holdBackoffCap: Duration = .seconds(5)) {
         self.sourceBucket = sourceBucket
         self.handler = handler
         self.tally = tally
+        self.health = health
         self.logger = logger
+        self.maxHold = maxHold
+        self.holdBackoffCap = holdBackoffCap
     }
 
     /// Processes `message`. Never throws: failures become ``MessageDisposition/keep(reason:)``.
@@ -45,6 +60,31 @@ public struct MessageProcessor: Sendable {
         }
     }
 
+    /// Runs the handler, holding the record through dependency outages.
+    private func migrateHolding(_ event: ObjectEvent) async throws -> MigrationOutcome {
+        let started = ContinuousClock.now
+        var attempt = 0
+        while true {
+            do {
+                let outcome = try await handler.migrate(sourceKey: event.key, eTag: event.eTag, versionId: event.versionId, size: event.size)
+                if let lasted = health.markHealthy() {
+                    logger.notice("dependencies answering again", metadata: ["outage_lasted": "\(lasted)"])
+                }
+                return outcome
+            } catch let error as MigrationError where error.failureClass != .permanent {
+                guard !Task.isCancelled, ContinuousClock.now - started < maxHold else { throw error }
+                if health.markOutage("\(error.step.rawValue): \(error.code)") {
+                    logger.warning("dependency outage: holding in-flight messages and pausing receives", metadata: [
+                        "step": "\(error.step.rawValue)", "error_code": "\(error.code)", "error": "\(error.underlying)",
+                    ])
+                }
+                attempt += 1
+                let pause = min(holdBackoffCap, .milliseconds(250) * (1 << min(attempt, 8)))
+                try await Task.sleep(for: pause * Double.random(in: 0.5...1))
+            }
+        }
+    }
+
     /// Returns nil when the record is done or skipped, or the failure's description.
     private func process(_ event: ObjectEvent, messageID: String) async -> String? {
         let outcome: MigrationOutcome
@@ -54,7 +94,7 @@ public struct MessageProcessor: Sendable {
             outcome = .skipped(.foreignBucket)
         } else {
             do {
-                outcome = try await handler.migrate(sourceKey: event.key, eTag: event.eTag, versionId: event.versionId)
+                outcome = try await migrateHolding(event)
             } catch let error as MigrationError {
                 tally.recordFailure(code: error.code)
                 logger.warning("object failed; message kept for redelivery", metadata: [
@@ -64,6 +104,9 @@ public struct MessageProcessor: Sendable {
                 return error.description
             } catch {
                 tally.recordFailure(code: error.failureCode)
+                logger.warning("object abandoned; message kept for redelivery", metadata: [
+                    "key": "\(event.key)", "error_code": "\(error.failureCode)", "message_id": "\(messageID)",
+                ])
                 return "\(event.key): \(error)"
             }
         }

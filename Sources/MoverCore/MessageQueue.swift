@@ -24,4 +24,9 @@ public protocol MessageQueue: Sendable {
     func release(_ message: QueueMessage) async throws
     /// True when no message is waiting, in flight or delayed.
     func isEmpty() async throws -> Bool
+    /// Keeps `messages` (at most 10) invisible for `seconds` more, so no other consumer sees them
+    /// while they are in progress.
+    func extendVisibility(_ messages: [QueueMessage], seconds: Int) async throws
+    /// The queue's visibility timeout in seconds.
+    func visibilityTimeout() async throws -> Int
 }

@@ -27,7 +27,9 @@ public struct MigrationHandler: Sendable {
     /// - Parameters:
     ///   - eTag: when the event carried one, the copy only proceeds if the source still has it.
     ///   - versionId: when the event carried one, that version is copied.
-    public func migrate(sourceKey: String, eTag: String? = nil, versionId: String? = nil) async throws -> MigrationOutcome {
+    ///   - size: the object's size when known (from the event or the listing); large objects are
+    ///     copied in parts.
+    public func migrate(sourceKey: String, eTag: String? = nil, versionId: String? = nil, size: Int64? = nil) async throws -> MigrationOutcome {
         if mapper.isDestinationKey(sourceKey) { return .skipped(.destinationKey) }
         guard let destinationKey = mapper.destinationKey(for: sourceKey) else { return .skipped(.notSourceKey) }
         let ifMatch = eTag.map { "\"\($0)\"" }
@@ -35,12 +37,13 @@ public struct MigrationHandler: Sendable {
         let copy: CopyOutcome
         do {
             copy = try await retry.run {
-                try await copier.copy(sourceKey: sourceKey, destinationKey: destinationKey, ifMatch: ifMatch, versionId: versionId)
+                try await copier.copy(sourceKey: sourceKey, destinationKey: destinationKey, ifMatch: ifMatch, versionId: versionId, size: size)
             } onRetry: { error, attempt, delay in
                 logger.debug("retrying copy", metadata: ["key": "\(sourceKey)", "error": "\(error.failureCode)", "attempt": "\(attempt)"])
             }
         } catch {
-            throw MigrationError(step: .copy, key: sourceKey, code: error.failureCode, underlying: "\(error)")
+            throw MigrationError(step: .copy, key: sourceKey, code: error.failureCode, underlying: "\(error)",
+                                 failureClass: error.failureClass)
         }
 
         switch copy {
@@ -50,8 +53,14 @@ public struct MigrationHandler: Sendable {
             return .skipped(.superseded)
         case .sourceMissing:
             // Gone from the source: finish the job only if an earlier run already copied it.
-            let present = try? await retry.run { try await copier.destinationExists(destinationKey) }
-            guard present == true else {
+            let present: Bool
+            do {
+                present = try await retry.run { try await copier.destinationExists(destinationKey) }
+            } catch {
+                throw MigrationError(step: .copy, key: sourceKey, code: error.failureCode, underlying: "\(error)",
+                                     failureClass: error.failureClass)
+            }
+            guard present else {
                 throw MigrationError(step: .sourceMissing, key: sourceKey, code: "NoSuchKey",
                                      underlying: "the source object does not exist and was never copied")
             }
@@ -65,7 +74,8 @@ public struct MigrationHandler: Sendable {
                 logger.debug("retrying update", metadata: ["key": "\(sourceKey)", "error": "\(error.failureCode)", "attempt": "\(attempt)"])
             }
         } catch {
-            throw MigrationError(step: .update, key: sourceKey, code: error.failureCode, underlying: "\(error)")
+            throw MigrationError(step: .update, key: sourceKey, code: error.failureCode, underlying: "\(error)",
+                                 failureClass: error.failureClass)
         }
 
         switch repoint {

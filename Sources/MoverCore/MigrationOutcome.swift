@@ -45,6 +45,16 @@ public struct MigrationError: Error, Sendable, CustomStringConvertible {
     /// The underlying error's code (S3 code, SQLSTATE...).
     public var code: String
     public var underlying: String
+    /// Whether the dependency may recover (an outage, throttling) or the object itself is at fault.
+    public var failureClass: FailureClass
+
+    public init(step: Step, key: String, code: String, underlying: String, failureClass: FailureClass = .permanent) {
+        self.step = step
+        self.key = key
+        self.code = code
+        self.underlying = underlying
+        self.failureClass = failureClass
+    }
 
     public var description: String { "\(step.rawValue) failed for \(key): \(underlying)" }
 }

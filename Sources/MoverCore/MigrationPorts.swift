@@ -1,8 +1,9 @@
 /// The object store as the handler needs it.
 public protocol ObjectCopier: Sendable {
     /// Server-side copy from the source bucket's `sourceKey` to the destination bucket's
-    /// `destinationKey`; when `ifMatch` is given, only if the source's ETag still matches.
-    func copy(sourceKey: String, destinationKey: String, ifMatch: String?, versionId: String?) async throws -> CopyOutcome
+    /// `destinationKey`; when `ifMatch` is given, only if the source's ETag still matches. `size`,
+    /// when known, lets the copier choose a multipart copy for large objects.
+    func copy(sourceKey: String, destinationKey: String, ifMatch: String?, versionId: String?, size: Int64?) async throws -> CopyOutcome
     /// Whether the destination bucket holds `key`.
     func destinationExists(_ key: String) async throws -> Bool
 }

@@ -52,10 +52,16 @@ public struct Worker: Sendable {
         }
         defer { graceTimer.cancel() }
 
+        let visibility = await visibilityTimeout()
         var failedReceives = 0
         // Receive waits are short while draining, so that the end is noticed quickly.
         let wait = configuration.drain ? min(configuration.waitSeconds, 1) : configuration.waitSeconds
         while !shutdown.isTriggered {
+            // During an outage the held messages wait for the dependency; new ones would only wait too.
+            if processor.health.outage != nil && permits.inUse > 0 {
+                await shutdown.sleep(for: .milliseconds(250))
+                continue
+            }
             let granted = await permits.acquire(upTo: 10)
             if shutdown.isTriggered { permits.release(granted); break }
             let batch: [QueueMessage]
@@ -82,7 +88,7 @@ public struct Worker: Sendable {
             }
             processor.tally.recordMessages(received: batch.count)
             inFlight.start { [self] in
-                await processBatch(batch)
+                await processBatch(batch, visibility: visibility)
                 permits.release(batch.count)
             }
         }
@@ -98,12 +104,37 @@ public struct Worker: Sendable {
         }
     }
 
+    /// The queue's visibility timeout, which paces the heartbeat; 30 s (SQS's default) if unreadable.
+    private func visibilityTimeout() async -> Int {
+        do {
+            return max(1, try await queue.visibilityTimeout())
+        } catch {
+            logger.warning("could not read the queue's visibility timeout; assuming 30 s", metadata: ["error": "\(error)"])
+            return 30
+        }
+    }
+
     private func waitForTrigger(_ shutdown: ShutdownSignal) async {
         _ = try? await shutdown.cancellingOnShutdown { try await Task.sleep(for: .seconds(365 * 86_400)) }
     }
 
-    /// Processes a received batch concurrently, then deletes the messages that are done.
-    func processBatch(_ batch: [QueueMessage]) async {
+    /// Processes a received batch concurrently, then deletes the messages that are done. While the
+    /// batch is in progress, a heartbeat keeps its messages invisible to other consumers.
+    func processBatch(_ batch: [QueueMessage], visibility: Int) async {
+        let heartbeat = Task { [queue, logger] in
+            let interval = max(Duration.milliseconds(250), .seconds(visibility) / 3)
+            while true {
+                try await Task.sleep(for: interval)
+                do {
+                    try await queue.extendVisibility(batch, seconds: visibility)
+                } catch is CancellationError {
+                    return
+                } catch {
+                    logger.warning("visibility heartbeat failed", metadata: ["error": "\(error)", "messages": "\(batch.count)"])
+                }
+            }
+        }
+        defer { heartbeat.cancel() }
         let dispositions = await withTaskGroup(of: (QueueMessage, MessageDisposition).self) { group in
             for message in batch {
                 group.addTask { [processor] in (message, await processor.process(message)) }
@@ -115,6 +146,7 @@ public struct Worker: Sendable {
         let done = dispositions.filter { $0.1 == .delete }.map(\.0)
         let kept = dispositions.filter { $0.1 != .delete }.map(\.0)
         processor.tally.recordMessages(kept: kept.count)
+        heartbeat.cancel()
         if Task.isCancelled {
             // Abandoned at shutdown: let another replica take these at once.
             for message in kept { try? await queue.release(message) }

@@ -62,15 +62,39 @@ public final class Runtime: Sendable {
     }
 
     /// Checks that the database answers and the table and column exist; throws a clear error if not.
-    public func checkDatabase() async throws {
+    ///
+    /// - Parameter tolerateOutage: when true (the worker), an unreachable database is only logged:
+    ///   the worker holds its messages until the database is back.
+    public func checkDatabase(tolerateOutage: Bool = false) async throws {
         let table = try avatarTable()
         do {
             try await database.execute("SELECT \(table.column) FROM \(table.table) LIMIT 0")
+        } catch let error as PostgresError where error.code == .connectionFailed && tolerateOutage {
+            let redacted = ConnectionString.redacted((try? settings.connectionString()) ?? "")
+            logger.warning("PostgreSQL is unreachable at start; messages will be held until it answers", metadata: [
+                "db": "\(redacted)", "error": "\(error.message)",
+            ])
         } catch let error as PostgresError where error.code == .connectionFailed {
             throw RuntimeError(
                 "cannot connect to PostgreSQL with DB_CONN_STRING '\(ConnectionString.redacted(try settings.connectionString()))': \(error.message)")
         } catch let error as PostgresError where error.sqlState == "42P01" || error.sqlState == "42703" {
             throw RuntimeError("\(table.table).\(table.column) does not exist (check DB_TABLE and DB_PATH_COLUMN): \(error.message)")
+        }
+    }
+
+    /// Runs a start-up check, retrying transient failures (an endpoint that is down or answering
+    /// 5xx) with capped backoff until `shutdown`; permanent failures (access denied, no such queue) throw.
+    public func untilAvailable<T: Sendable>(_ what: String, shutdown: ShutdownSignal, _ check: @escaping @Sendable () async throws -> T) async throws -> T {
+        var attempt = 0
+        while true {
+            do {
+                return try await check()
+            } catch where error.failureClass != .permanent && !shutdown.isTriggered {
+                attempt += 1
+                let pause = min(Duration.seconds(20), .milliseconds(500) * (1 << min(attempt, 6)))
+                logger.warning("\(what) is not available yet; retrying", metadata: ["error": "\(error)", "retry_in": "\(pause)"])
+                await shutdown.sleep(for: pause)
+            }
         }
     }
 

@@ -13,7 +13,7 @@ public struct S3ObjectCopier: ObjectCopier {
         self.destinationBucket = destinationBucket
     }
 
-    public func copy(sourceKey: String, destinationKey: String, ifMatch: String?, versionId: String?) async throws -> CopyOutcome {
+    public func copy(sourceKey: String, destinationKey: String, ifMatch: String?, versionId: String?, size: Int64?) async throws -> CopyOutcome {
         do {
             try await client.copyObject(sourceBucket: sourceBucket, sourceKey: sourceKey, destinationBucket: destinationBucket,
                                         destinationKey: destinationKey, ifMatch: ifMatch, sourceVersionId: versionId)

@@ -33,6 +33,16 @@ public struct SQSMessageQueue: MessageQueue {
         try await client.changeMessageVisibility(queueURL: queueURL, receiptHandle: message.receiptHandle, visibilityTimeout: 0)
     }
 
+    public func extendVisibility(_ messages: [QueueMessage], seconds: Int) async throws {
+        let entries = messages.enumerated().map { (id: "m\($0.offset)", receiptHandle: $0.element.receiptHandle) }
+        _ = try await client.changeMessageVisibilityBatch(queueURL: queueURL, entries: entries, visibilityTimeout: seconds)
+    }
+
+    public func visibilityTimeout() async throws -> Int {
+        let attributes = try await client.queueAttributes(queueURL: queueURL, names: ["VisibilityTimeout"])
+        return Int(attributes["VisibilityTimeout"] ?? "") ?? 30
+    }
+
     public func isEmpty() async throws -> Bool {
         let attributes = try await client.queueAttributes(queueURL: queueURL, names: [
             "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed",

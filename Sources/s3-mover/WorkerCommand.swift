@@ -38,16 +38,23 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = LogSetup.logger()
+        let shutdown = ShutdownSignal()
+        Signals.install(shutdown) { number in
+            logger.notice("signal received; finishing in-flight work", metadata: ["signal": "\(number)"])
+        }
         let (runtime, worker) = try await Failure.guarding {
             let settings = try self.settings.settings()
             let queueURL = try settings.queueURL()
             let sourceBucket = try settings.bucket(.sourceBucket)
             let runtime = try Runtime(settings: settings, logger: logger)
             let processor = MessageProcessor(sourceBucket: sourceBucket, handler: try runtime.handler(), tally: MigrationTally(), logger: logger)
-            let queue = SQSMessageQueue(client: try runtime.sqs(), queueURL: queueURL)
-            // Fail fast on a wrong queue, wrong credentials or a missing table.
-            _ = try await runtime.sqs().queueAttributes(queueURL: queueURL, names: ["QueueArn"])
-            try await runtime.checkDatabase()
+            let sqs = try runtime.sqs()
+            let queue = SQSMessageQueue(client: sqs, queueURL: queueURL)
+            // Fail fast on a wrong queue, wrong credentials or a missing table; wait out an outage.
+            _ = try await runtime.untilAvailable("SQS", shutdown: shutdown) {
+                try await sqs.queueAttributes(queueURL: queueURL, names: ["QueueArn"])
+            }
+            try await runtime.checkDatabase(tolerateOutage: true)
             let worker = Worker(
                 queue: queue, processor: processor,
                 configuration: .init(concurrency: concurrency, waitSeconds: waitSeconds, drain: drain, shutdownGrace: .seconds(shutdownGrace)),
@@ -55,11 +62,6 @@ struct WorkerCommand: AsyncParsableCommand {
             return (runtime, worker)
         }
         defer { runtime.shutdown() }
-
-        let shutdown = ShutdownSignal()
-        Signals.install(shutdown) { number in
-            logger.notice("signal received; finishing in-flight work", metadata: ["signal": "\(number)"])
-        }
         let queueURL = (try? runtime.settings.queueURL()) ?? ""
         logger.info("worker started", metadata: [
             "queue": "\(queueURL)", "concurrency": "\(concurrency)", "drain": "\(drain)",

@@ -10,6 +10,7 @@ final class MemoryQueue: MessageQueue {
         var receiveFailures = 0
         var failDeletesOf: Set<String> = []
         var receives = 0
+        var extensions = 0
     }
 
     let state = Mutex(State())
@@ -64,6 +65,12 @@ final class MemoryQueue: MessageQueue {
     func isEmpty() async throws -> Bool {
         state.withLock { $0.visible.isEmpty && $0.inFlight.isEmpty }
     }
+
+    func extendVisibility(_ messages: [QueueMessage], seconds: Int) async throws {
+        state.withLock { $0.extensions += 1 }
+    }
+
+    func visibilityTimeout() async throws -> Int { 1 }
 
     /// Simulates the visibility timeout expiring for every in-flight message.
     func expireVisibility() {

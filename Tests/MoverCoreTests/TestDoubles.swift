@@ -17,7 +17,7 @@ final class MemoryCopier: ObjectCopier {
         state.withLock { state in for key in sources { state.source[key] = "etag-\(key)" } }
     }
 
-    func copy(sourceKey: String, destinationKey: String, ifMatch: String?, versionId: String?) async throws -> CopyOutcome {
+    func copy(sourceKey: String, destinationKey: String, ifMatch: String?, versionId: String?, size: Int64?) async throws -> CopyOutcome {
         try state.withLock { state in
             if state.failuresBeforeSuccess > 0 {
                 state.failuresBeforeSuccess -= 1
@@ -41,6 +41,8 @@ final class MemoryTable: PathRepointer {
     struct State {
         var rows: [String] = []
         var failuresBeforeSuccess = 0
+        var failure: TestError = .transient
+        var attempts = 0
     }
 
     let state = Mutex(State())
@@ -49,9 +51,10 @@ final class MemoryTable: PathRepointer {
 
     func repoint(from oldPath: String, to newPath: String) async throws -> RepointOutcome {
         try state.withLock { state in
+            state.attempts += 1
             if state.failuresBeforeSuccess > 0 {
                 state.failuresBeforeSuccess -= 1
-                throw TestError.transient
+                throw state.failure
             }
             var updated = 0
             let alreadyThere = state.rows.contains(newPath)

@@ -14,7 +14,8 @@ import Testing
     func worker(_ queue: MemoryQueue, copier: MemoryCopier, table: MemoryTable, drain: Bool = true) -> Worker {
         let logger = Logger(label: "test")
         let handler = MigrationHandler(mapper: KeyMapper(), copier: copier, repointer: table, retry: .fast, logger: logger)
-        let processor = MessageProcessor(sourceBucket: "legacy", handler: handler, tally: MigrationTally(), logger: logger)
+        let processor = MessageProcessor(sourceBucket: "legacy", handler: handler, tally: MigrationTally(), logger: logger,
+                                         holdBackoffCap: .milliseconds(20))
         return Worker(queue: queue, processor: processor, configuration: .init(concurrency: 4, waitSeconds: 0, drain: drain), logger: logger)
     }
 
@@ -87,7 +88,7 @@ import Testing
         let queue = MemoryQueue(bodies: [Self.body(keys: ["image/a.png"])])
         let copier = MemoryCopier(sources: ["image/a.png"])
         let table = MemoryTable(rows: ["image/a.png"])
-        table.state.withLock { $0.failuresBeforeSuccess = 3 }  // first delivery: update fails after copy
+        table.state.withLock { $0.failuresBeforeSuccess = 1; $0.failure = .permanent }  // first delivery: update fails after copy
         let first = worker(queue, copier: copier, table: table, drain: false)
         let shutdown = ShutdownSignal()
         let run = Task { await first.run(shutdown: shutdown) }
@@ -110,5 +111,21 @@ import Testing
         shutdown.trigger()
         await run.value
         #expect(ContinuousClock.now - started < .seconds(2))
+    }
+
+    @Test func databaseOutageHoldsMessagesWithoutRedeliveryAndPausesReceives() async {
+        let keys = (1...8).map { "image/o\($0).png" }
+        let queue = MemoryQueue(bodies: keys.map { Self.body(keys: [$0]) })
+        let table = MemoryTable(rows: keys)
+        table.state.withLock { $0.failuresBeforeSuccess = 1500 }  // an outage spanning many attempts (about a second)
+        let worker = worker(queue, copier: MemoryCopier(sources: keys), table: table)
+        await worker.run(shutdown: ShutdownSignal())
+        let state = queue.state.withLock { $0 }
+        #expect(state.deleted.count == 8)
+        #expect(table.rows.allSatisfy { $0.hasPrefix("avatar/") })
+        #expect(worker.processor.tally.snapshot.failed == 0)
+        #expect(worker.processor.tally.snapshot.messagesReceived == 8)  // nothing was received twice
+        #expect(state.extensions > 0)  // the heartbeat kept them invisible meanwhile
+        #expect(worker.processor.health.outage == nil)
     }
 }
