@@ -5,6 +5,8 @@ public struct S3ObjectMetadata: Sendable, Hashable {
     public var contentLength: Int64
     public var contentType: String?
     public var eTag: String?
+    /// `x-amz-meta-*` headers, without the prefix.
+    public var userMetadata: [String: String] = [:]
 }
 
 extension S3Client {
@@ -12,20 +14,26 @@ extension S3Client {
     public func headObject(bucket: String, key: String) async throws -> S3ObjectMetadata? {
         do {
             let response = try await send("HeadObject", method: "HEAD", bucket: bucket, key: key)
+            var userMetadata: [String: String] = [:]
+            for (name, value) in response.headers where name.hasPrefix("x-amz-meta-") {
+                userMetadata[String(name.dropFirst("x-amz-meta-".count))] = value
+            }
             return S3ObjectMetadata(
                 contentLength: Int64(response.header("content-length") ?? "") ?? 0,
-                contentType: response.header("content-type"), eTag: response.header("etag"))
+                contentType: response.header("content-type"), eTag: response.header("etag"), userMetadata: userMetadata)
         } catch let error as S3Error where error.status == 404 {
             return nil
         }
     }
 
-    /// `PutObject` with an explicit Content-Type; returns the ETag.
+    /// `PutObject` with an explicit Content-Type (and optional user metadata); returns the ETag.
     @discardableResult
-    public func putObject(bucket: String, key: String, body: [UInt8], contentType: String) async throws -> String? {
+    public func putObject(bucket: String, key: String, body: [UInt8], contentType: String, metadata: [String: String] = [:]) async throws -> String? {
+        let headers: [(name: String, value: String)] = [("Content-Type", contentType)]
+            + metadata.sorted { $0.key < $1.key }.map { ("x-amz-meta-\($0.key)", $0.value) }
         let response = try await send(
             "PutObject", method: "PUT", bucket: bucket, key: key,
-            headers: [("Content-Type", contentType)], body: body, timeout: configuration.transferTimeout)
+            headers: headers, body: body, timeout: configuration.transferTimeout)
         return response.header("etag")
     }
 

@@ -176,7 +176,8 @@ extension Duration {
 extension String {
     func trimmingSuffix() -> Substring {
         var end = endIndex
-        while end > startIndex, let last = self[..<end].last, last == "\r" || last == "\n" || last == " " {
+        // "\r\n" is one Character in Swift, so test for newlines rather than comparing to "\r" or "\n".
+        while end > startIndex, let last = self[..<end].last, last.isNewline || last == " " || last == "\t" {
             end = index(before: end)
         }
         return self[..<end]

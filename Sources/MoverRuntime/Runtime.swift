@@ -54,7 +54,9 @@ public final class Runtime: Sendable {
     public func handler() throws -> MigrationHandler {
         let copier = S3ObjectCopier(
             client: try s3(), sourceBucket: try settings.bucket(.sourceBucket),
-            destinationBucket: try settings.bucket(.destinationBucket))
+            destinationBucket: try settings.bucket(.destinationBucket),
+            multipartThreshold: try settings.bytes(.multipartThreshold, minimum: 1),
+            partSize: try settings.bytes(.partSize, minimum: 5 * 1024 * 1024))
         return MigrationHandler(
             mapper: try settings.keyMapper(), copier: copier,
             repointer: PostgresPathRepointer(client: database, table: try avatarTable()),

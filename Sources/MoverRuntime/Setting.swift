@@ -9,6 +9,8 @@ public enum Setting: String, Sendable, CaseIterable {
     case destinationPrefix = "S3_OBJECT_DEST_PREFIX"
     case suffix = "S3_OBJECT_SUFFIX"
     case queueURL = "SQS_QUEUE_URL"
+    case multipartThreshold = "S3_MULTIPART_THRESHOLD"
+    case partSize = "S3_MULTIPART_PART_SIZE"
 
     /// The environment variable.
     public var variable: String { rawValue }
@@ -25,6 +27,8 @@ public enum Setting: String, Sendable, CaseIterable {
         case .destinationPrefix: "--dest-prefix"
         case .suffix: "--suffix"
         case .queueURL: "--queue-url"
+        case .multipartThreshold: "--multipart-threshold"
+        case .partSize: "--part-size"
         }
     }
 
@@ -36,6 +40,8 @@ public enum Setting: String, Sendable, CaseIterable {
         case .sourcePrefix: "image"
         case .destinationPrefix: "avatar"
         case .suffix: ".png"
+        case .multipartThreshold: "5368709120"
+        case .partSize: "536870912"
         default: nil
         }
     }

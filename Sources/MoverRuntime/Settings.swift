@@ -74,6 +74,15 @@ public struct Settings: Sendable {
         return mapper
     }
 
+    /// A byte count of at least `minimum`.
+    public func bytes(_ setting: Setting, minimum: Int64) throws -> Int64 {
+        let raw = try required(setting)
+        guard let value = Int64(raw), value >= minimum else {
+            throw SettingsError(variable: setting.variable, flag: setting.flag, problem: "'\(raw)' is not a byte count of at least \(minimum)")
+        }
+        return value
+    }
+
     /// The SQS queue URL, checked to be an http(s) URL.
     public func queueURL() throws -> String {
         let url = try required(.queueURL)

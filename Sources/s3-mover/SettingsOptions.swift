@@ -22,6 +22,10 @@ struct SettingsOptions: ParsableArguments {
     var suffix: String?
     @Option(name: .customLong("queue-url"), help: "Overrides SQS_QUEUE_URL.")
     var queueURL: String?
+    @Option(name: .customLong("multipart-threshold"), help: "Overrides S3_MULTIPART_THRESHOLD: objects above this many bytes are copied in parts (default 5 GiB).")
+    var multipartThreshold: String?
+    @Option(name: .customLong("part-size"), help: "Overrides S3_MULTIPART_PART_SIZE: bytes per part of a multipart copy (default 512 MiB, at least 5 MiB).")
+    var partSize: String?
 
     /// Environment (with `.env` beneath it) plus these flags.
     func settings() throws -> Settings {
@@ -37,6 +41,8 @@ struct SettingsOptions: ParsableArguments {
         overrides[.destinationPrefix] = destPrefix
         overrides[.suffix] = suffix
         overrides[.queueURL] = queueURL
+        overrides[.multipartThreshold] = multipartThreshold
+        overrides[.partSize] = partSize
         return Settings(environment: DotEnv.merged(environment: environment, dotEnv: dotEnv), overrides: overrides)
     }
 }

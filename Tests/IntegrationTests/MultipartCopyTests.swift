@@ -1,0 +1,50 @@
+import AWS
+import Foundation
+import Testing
+
+/// Objects above the multipart threshold are copied with UploadPartCopy, keeping their bytes,
+/// Content-Type and user metadata. The threshold is lowered so small objects take that path.
+@Suite(.enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
+struct MultipartCopyTests {
+    @Test func largeObjectsAreCopiedInParts() async throws {
+        let fixture = try await Fixture.make("multipart", server: .moto)
+        defer { Task { await fixture.tearDown() } }
+        let big = (0..<(12 * 1024 * 1024 + 123)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+        let small = Array("small".utf8)
+        try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: "image/big one.png", body: big, contentType: "image/x-big",
+                                       metadata: ["owner": "user-12"])
+        try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: "image/small.png", body: small, contentType: "image/png")
+        try await fixture.insertRows(["image/big one.png", "image/small.png"])
+
+        let result = try fixture.run(["backfill", "--multipart-threshold", "\(5 * 1024 * 1024)", "--part-size", "\(5 * 1024 * 1024)"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(try await fixture.s3.getObject(bucket: fixture.destinationBucket, key: "avatar/big one.png") == big)
+        #expect(try await fixture.s3.getObject(bucket: fixture.destinationBucket, key: "avatar/small.png") == small)
+        let head = try #require(try await fixture.s3.headObject(bucket: fixture.destinationBucket, key: "avatar/big one.png"))
+        #expect(head.contentType == "image/x-big")
+        #expect(head.userMetadata["owner"] == "user-12")
+        #expect(try await fixture.paths() == ["avatar/big one.png", "avatar/small.png"])
+    }
+
+    /// rclone answers UploadPartCopy with an empty body and the empty string's ETag (it does not
+    /// copy). s3-mover must refuse that answer rather than assemble an empty object.
+    @Test func aServerWithoutUploadPartCopyFailsSafe() async throws {
+        let fixture = try await Fixture.make("nopartcopy", server: .rclone)
+        defer { Task { await fixture.tearDown() } }
+        let big = [UInt8](repeating: 7, count: 6 * 1024 * 1024)
+        try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: "image/big.png", body: big, contentType: "image/png")
+        try await fixture.insertRows(["image/big.png"])
+        let result = try fixture.run(["backfill", "--multipart-threshold", "\(5 * 1024 * 1024)"])
+        #expect(result.status == 1)
+        #expect(try await fixture.keys(in: fixture.destinationBucket).isEmpty)
+        #expect(try await fixture.paths() == ["image/big.png"])
+    }
+
+    @Test func aPartSizeBelowFiveMiBIsRejected() async throws {
+        let fixture = try await Fixture.make("partsize", server: .rclone)
+        defer { Task { await fixture.tearDown() } }
+        let result = try fixture.run(["backfill", "--part-size", "1000"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("S3_MULTIPART_PART_SIZE"))
+    }
+}
