@@ -65,7 +65,8 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP"]),
         .testTarget(name: "MoverRuntimeTests", dependencies: ["MoverRuntime", "MoverCore", "AWS", "Postgres", "CurlHTTP"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["MoverRuntime", "MoverCore", "AWS", "Postgres", "CurlHTTP"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["MoverRuntime", "MoverCore", "AWS", "Postgres", "CurlHTTP"],
+                    exclude: ["Support/fault_proxy.py"]),
     ]
 )
 

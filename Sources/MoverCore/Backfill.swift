@@ -36,13 +36,17 @@ public struct Backfill: Sendable {
     public let handler: MigrationHandler
     public let tally: MigrationTally
     public let concurrency: Int
+    /// Holds objects through S3 and PostgreSQL outages instead of failing them.
+    public let hold: OutageHold
     public let logger: Logger
 
-    public init(lister: any SourceLister, handler: MigrationHandler, tally: MigrationTally, concurrency: Int, logger: Logger) {
+    public init(lister: any SourceLister, handler: MigrationHandler, tally: MigrationTally, concurrency: Int,
+                hold: OutageHold? = nil, logger: Logger) {
         self.lister = lister
         self.handler = handler
         self.tally = tally
         self.concurrency = max(1, concurrency)
+        self.hold = hold ?? OutageHold(logger: logger)
         self.logger = logger
     }
 
@@ -83,14 +87,15 @@ public struct Backfill: Sendable {
                 for object in page.objects {
                     if Task.isCancelled { break }
                     listed += 1
-                    if inFlight >= concurrency {
+                    // During an outage the objects in flight are held; start nothing new until they finish.
+                    while inFlight >= concurrency || (inFlight > 0 && hold.health.outage != nil) {
                         await group.next()
                         inFlight -= 1
                     }
                     inFlight += 1
-                    group.addTask { [handler, tally, logger] in
+                    group.addTask { [handler, tally, hold, logger] in
                         do {
-                            let outcome = try await handler.migrate(sourceKey: object.key, size: object.size)
+                            let outcome = try await hold.run { try await handler.migrate(sourceKey: object.key, size: object.size) }
                             tally.record(outcome)
                             logger.debug("object processed", metadata: ["key": "\(object.key)", "outcome": "\(outcome.label)"])
                         } catch let error as MigrationError {

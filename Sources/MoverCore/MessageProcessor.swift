@@ -62,26 +62,8 @@ public struct MessageProcessor: Sendable {
 
     /// Runs the handler, holding the record through dependency outages.
     private func migrateHolding(_ event: ObjectEvent) async throws -> MigrationOutcome {
-        let started = ContinuousClock.now
-        var attempt = 0
-        while true {
-            do {
-                let outcome = try await handler.migrate(sourceKey: event.key, eTag: event.eTag, versionId: event.versionId, size: event.size)
-                if let lasted = health.markHealthy() {
-                    logger.notice("dependencies answering again", metadata: ["outage_lasted": "\(lasted)"])
-                }
-                return outcome
-            } catch let error as MigrationError where error.failureClass != .permanent {
-                guard !Task.isCancelled, ContinuousClock.now - started < maxHold else { throw error }
-                if health.markOutage("\(error.step.rawValue): \(error.code)") {
-                    logger.warning("dependency outage: holding in-flight messages and pausing receives", metadata: [
-                        "step": "\(error.step.rawValue)", "error_code": "\(error.code)", "error": "\(error.underlying)",
-                    ])
-                }
-                attempt += 1
-                let pause = min(holdBackoffCap, .milliseconds(250) * (1 << min(attempt, 8)))
-                try await Task.sleep(for: pause * Double.random(in: 0.5...1))
-            }
+        try await OutageHold(health: health, maxHold: maxHold, backoffCap: holdBackoffCap, logger: logger).run {
+            try await handler.migrate(sourceKey: event.key, eTag: event.eTag, versionId: event.versionId, size: event.size)
         }
     }
 

@@ -24,7 +24,8 @@ extension PostgresError: ClassifiedError {
 }
 
 extension XMLParseError: ClassifiedError {
-    /// A truncated or garbled answer: worth another try.
-    public var failureClass: FailureClass { .transient }
+    /// An answer that is not XML: a server that does not implement the operation, most often.
+    /// (A truncated transfer is a transport error, caught by libcurl.)
+    public var failureClass: FailureClass { .permanent }
     public var failureCode: String { "InvalidXML" }
 }

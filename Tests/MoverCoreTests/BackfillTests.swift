@@ -27,7 +27,8 @@ import Testing
     func backfill(_ lister: any SourceLister, _ copier: MemoryCopier, _ table: MemoryTable) -> Backfill {
         let logger = Logger(label: "test")
         let handler = MigrationHandler(mapper: KeyMapper(), copier: copier, repointer: table, retry: .fast, logger: logger)
-        return Backfill(lister: lister, handler: handler, tally: MigrationTally(), concurrency: 8, logger: logger)
+        return Backfill(lister: lister, handler: handler, tally: MigrationTally(), concurrency: 8,
+                        hold: OutageHold(maxHold: .seconds(2), backoffCap: .milliseconds(10), logger: logger), logger: logger)
     }
 
     @Test func migratesEveryPage() async {
@@ -57,5 +58,14 @@ import Testing
         let result = await backfill(PagedLister(keys: keys, pageSize: 10), MemoryCopier(sources: keys), MemoryTable(rows: keys))
             .run(startAfter: "image/a.png")
         #expect(result.listed == 2)
+    }
+
+    @Test func outagesAreHeldNotFailed() async {
+        let keys = (1...20).map { "image/h\($0).png" }
+        let table = MemoryTable(rows: keys)
+        table.state.withLock { $0.failuresBeforeSuccess = 200 }
+        let result = await backfill(PagedLister(keys: keys, pageSize: 10), MemoryCopier(sources: keys), table).run()
+        #expect(result.succeeded)
+        #expect(result.tally.migrated == 20)
     }
 }

@@ -24,9 +24,20 @@ trap '"$root/deploy/local/stop.sh" --clean >/dev/null 2>&1 || true' EXIT
 "$root/deploy/local/start.sh"
 export S3MOVER_BIN="$root/.build/debug/s3-mover"
 
-echo "==> swift test"
+quiet() { grep -vE '^(◇ |↳ |✔ Suite )|^✔ Test [A-Za-z_]+\(.*passed after'; }
+
+echo "==> swift test (unit and integration)"
 set +e
-swift test --skip-build 2>&1 | grep -vE '^(◇ |↳ |✔ Suite )|^✔ Test [A-Za-z_]+\(.*passed after'
+swift test --skip-build 2>&1 | quiet
 status=${PIPESTATUS[0]}
 set -e
-exit "$status"
+
+# The fault suite stops and starts the shared PostgreSQL, so it runs alone, afterwards.
+echo "==> swift test --filter FaultTests (S3 faults, PostgreSQL restart, SIGTERM, SIGKILL)"
+set +e
+S3MOVER_FAULT_TESTS=1 swift test --skip-build --filter FaultTests 2>&1 | quiet
+fault_status=${PIPESTATUS[0]}
+set -e
+[ "$status" -eq 0 ] && [ "$fault_status" -eq 0 ] && echo "all test suites passed"
+[ "$status" -eq 0 ] || exit "$status"
+exit "$fault_status"

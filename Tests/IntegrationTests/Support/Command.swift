@@ -96,3 +96,24 @@ final class PipeReader: @unchecked Sendable {
         return data
     }
 }
+
+extension Command {
+    /// Runs a program with posix_spawn and waitpid, inheriting our stdio: for scripts that start
+    /// daemons (PostgreSQL), which would keep Foundation's pipes (and its exit detection) open.
+    static func spawnAndWait(_ path: String, _ arguments: [String]) async -> Int32 {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                var pid: pid_t = 0
+                let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
+                defer { argv.forEach { free($0) } }
+                guard posix_spawn(&pid, path, nil, nil, argv, environ) == 0 else {
+                    continuation.resume(returning: -1)
+                    return
+                }
+                var status: Int32 = 0
+                waitpid(pid, &status, 0)
+                continuation.resume(returning: (status >> 8) & 0xff)
+            }
+        }
+    }
+}

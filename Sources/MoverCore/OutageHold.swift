@@ -1,0 +1,47 @@
+public import Logging
+
+/// Holds work through dependency outages: a transient or throttling failure (after the
+/// handler's own retries) is retried with capped, jittered backoff for up to ``maxHold``, and the
+/// outage is recorded in ``health`` so the caller can stop taking on new work meanwhile.
+/// Failures that belong to the object itself (access denied, source missing) are thrown at once.
+public struct OutageHold: Sendable {
+    public let health: DependencyHealth
+    /// How long one object may be held before it counts as failed.
+    public var maxHold: Duration
+    /// The longest pause between attempts.
+    public var backoffCap: Duration
+    public let logger: Logger
+
+    public init(health: DependencyHealth = DependencyHealth(), maxHold: Duration = .seconds(900),
+                backoffCap: Duration = .seconds(5), logger: Logger) {
+        self.health = health
+        self.maxHold = maxHold
+        self.backoffCap = backoffCap
+        self.logger = logger
+    }
+
+    /// Runs `migrate` until it succeeds, fails permanently, ``maxHold`` passes, or the task is cancelled.
+    public func run(_ migrate: () async throws -> MigrationOutcome) async throws -> MigrationOutcome {
+        let started = ContinuousClock.now
+        var attempt = 0
+        while true {
+            do {
+                let outcome = try await migrate()
+                if let lasted = health.markHealthy() {
+                    logger.notice("dependencies answering again", metadata: ["outage_lasted": "\(lasted)"])
+                }
+                return outcome
+            } catch let error as MigrationError where error.failureClass != .permanent {
+                guard !Task.isCancelled, ContinuousClock.now - started < maxHold else { throw error }
+                if health.markOutage("\(error.step.rawValue): \(error.code)") {
+                    logger.warning("dependency outage: holding in-flight work and pausing new work", metadata: [
+                        "step": "\(error.step.rawValue)", "error_code": "\(error.code)", "error": "\(error.underlying)",
+                    ])
+                }
+                attempt += 1
+                let pause = min(backoffCap, .milliseconds(250) * (1 << min(attempt, 8)))
+                try await Task.sleep(for: pause * Double.random(in: 0.5...1))
+            }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import AWS
+import Foundation
+import Postgres
+import Testing
+
+/// Faults survived: S3 errors and resets from a fault-injecting proxy, PostgreSQL stopped and
+/// restarted mid-backlog, SIGTERM and SIGKILL mid-backlog. After each, every row and object must
+/// reach its final state and no queue may hold anything but poison messages.
+///
+/// `deploy/local/test.sh` runs this suite on its own, after the others, because it stops the
+/// shared PostgreSQL.
+@Suite(.serialized, .enabled(if: Stack.isAvailable && Stack.environment["S3MOVER_FAULT_TESTS"] == "1",
+                             "needs the local stack to itself: deploy/local/test.sh runs it"))
+struct FaultTests {
+    /// Uploads `count` avatars with rows; through notifications when the fixture has a queue.
+    static func backlog(_ fixture: Fixture, count: Int) async throws -> [String] {
+        let keys = (1...count).map { "image/avatar-\($0).png" }
+        try await fixture.insertRows(keys)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for key in keys {
+                group.addTask { try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: key, body: Array(key.utf8), contentType: "image/png") }
+            }
+            try await group.waitForAll()
+        }
+        return keys
+    }
+
+    static func assertComplete(_ fixture: Fixture, keys: [String]) async throws {
+        let paths = try await fixture.paths()
+        #expect(paths.count == keys.count)
+        #expect(paths.allSatisfy { $0.hasPrefix("avatar/") }, "rows left behind: \(paths.filter { !$0.hasPrefix("avatar/") })")
+        #expect(try await fixture.keys(in: fixture.destinationBucket).count == keys.count)
+        if let queue = fixture.queueURL { #expect(try await fixture.depth(queue) == 0) }
+        if let dlq = fixture.deadLetterURL { #expect(try await fixture.depth(dlq) == 0) }
+    }
+
+    @Test func s3FaultsDuringBackfill() async throws {
+        let proxy = try await FaultProxy(upstream: Stack.rclone)
+        defer { proxy.stop() }
+        let fixture = try await Fixture.make("faults-backfill", server: .rclone)
+        defer { Task { await fixture.tearDown() } }
+        let keys = try await Self.backlog(fixture, count: 60)
+        var runs = 0
+        var status: Int32 = -1
+        while status != 0 && runs < 6 {
+            runs += 1
+            status = try fixture.run(["backfill", "--concurrency", "8"], overriding: ["AWS_ENDPOINT_URL_S3": proxy.url]).status
+        }
+        #expect(status == 0)
+        try await Self.assertComplete(fixture, keys: keys)
+        let counts = try await proxy.counts()
+        #expect(counts["slowdown", default: 0] > 0 && counts["internal", default: 0] > 0)
+        #expect(counts["error200", default: 0] > 0 && counts["reset", default: 0] > 0)
+        print("s3FaultsDuringBackfill: 60 objects, \(runs) backfill run(s), faults injected: \(counts)")
+    }
+
+    @Test func s3FaultsDuringWorker() async throws {
+        let proxy = try await FaultProxy(upstream: Stack.rclone)
+        defer { proxy.stop() }
+        let fixture = try await Fixture.make("faults-worker", server: .rclone, queue: true, visibilityTimeout: 2, maxReceiveCount: 3)
+        defer { Task { await fixture.tearDown() } }
+        let keys = try await Self.backlog(fixture, count: 40)
+        // rclone sends no notifications: put the S3 events on the queue by hand.
+        for key in keys {
+            let body = #"{"Records":[{"eventVersion":"2.1","eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"\#(fixture.sourceBucket)"},"object":{"key":"\#(key)","size":\#(key.utf8.count)}}}]}"#
+            try await fixture.sqs.sendMessage(queueURL: fixture.queueURL!, body: body)
+        }
+        let result = try fixture.run(["worker", "--drain", "--concurrency", "8"],
+                                     overriding: ["AWS_ENDPOINT_URL_S3": proxy.url, "AWS_ENDPOINT_URL_SQS": Stack.moto])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        try await Self.assertComplete(fixture, keys: keys)
+        let counts = try await proxy.counts()
+        #expect(counts["slowdown", default: 0] + counts["internal", default: 0] + counts["error200", default: 0] + counts["reset", default: 0] > 0)
+        print("s3FaultsDuringWorker: 40 messages, faults injected: \(counts)")
+    }
+
+    @Test func postgresRestartDuringBacklog() async throws {
+        let fixture = try await Fixture.make("faults-pg", queue: true, visibilityTimeout: 2, maxReceiveCount: 2)
+        defer { Task { await fixture.tearDown() } }
+        let keys = try await Self.backlog(fixture, count: 60)
+        let worker = try Command.start(Stack.binary, ["worker", "--concurrency", "4", "--wait-seconds", "1"], environment: fixture.environment)
+        let output = worker.standardOutputData()
+        let errors = worker.standardErrorData()
+        #expect(await eventually { ((try? await fixture.paths()) ?? []).contains { $0.hasPrefix("avatar/") } })
+
+        let pgCtl = Stack.root.appendingPathComponent("deploy/local/pg-ctl.sh").path
+        #expect(await Command.spawnAndWait(pgCtl, ["stop"]) == 0)
+        // Down for longer than the queue's visibility timeout and maxReceiveCount together would allow.
+        try await Task.sleep(for: .seconds(8))
+        #expect(worker.process.isRunning)
+        #expect(try await fixture.depth(fixture.deadLetterURL!) == 0)
+        #expect(await Command.spawnAndWait(pgCtl, ["start"]) == 0)
+
+        #expect(await eventually(timeout: .seconds(90)) {
+            ((try? await fixture.paths()) ?? []).allSatisfy { $0.hasPrefix("avatar/") }
+        })
+        #expect(await eventually { (try? await fixture.depth(fixture.queueURL!)) == 0 })
+        let (status, _) = worker.stop(signal: SIGTERM)
+        #expect(status == 0)
+        try await Self.assertComplete(fixture, keys: keys)
+        let log = String(decoding: errors.wait(), as: UTF8.self)
+        #expect(log.contains("dependency outage"))
+        print("postgresRestartDuringBacklog: 60 messages, 1 PostgreSQL stop/start (8 s down); worker summary:\n\(String(decoding: output.wait(), as: UTF8.self))")
+    }
+
+    @Test(arguments: [SIGTERM, SIGKILL])
+    func signalDuringBacklogThenRestart(signal: Int32) async throws {
+        let fixture = try await Fixture.make("faults-sig\(signal)", queue: true, visibilityTimeout: 2, maxReceiveCount: 5)
+        defer { Task { await fixture.tearDown() } }
+        let keys = try await Self.backlog(fixture, count: 80)
+        let worker = try Command.start(Stack.binary, ["worker", "--concurrency", "2"], environment: fixture.environment)
+        #expect(await eventually { ((try? await fixture.paths()) ?? []).contains { $0.hasPrefix("avatar/") } })
+        let (status, elapsed) = worker.stop(signal: signal)
+        if signal == SIGTERM {
+            #expect(status == 0)
+            #expect(elapsed < .seconds(30))
+        }
+        let migratedBefore = try await fixture.paths().filter { $0.hasPrefix("avatar/") }.count
+        let restart = try fixture.run(["worker", "--drain"])
+        #expect(restart.status == 0, "\(restart.stdout)\(restart.stderr)")
+        try await Self.assertComplete(fixture, keys: keys)
+        print("signalDuringBacklogThenRestart(\(signal)): 80 messages, \(migratedBefore) done before the signal, 1 restart")
+    }
+}

@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""A fault-injecting HTTP proxy for s3-mover's tests.
+
+Forwards every request byte-for-byte (headers included, so SigV4 signatures stay valid) to
+UPSTREAM, except that CopyObject requests (PUT with x-amz-copy-source) follow a fixed cycle:
+503 SlowDown, forward, 500 InternalError, forward, 200 OK whose body is an <Error>, forward,
+a connection reset (RST, no answer), forward. GET /__faults returns the counts as JSON.
+
+Usage: fault_proxy.py PORT UPSTREAM_URL     (prints "ready" once listening)
+"""
+import http.client
+import json
+import socket
+import struct
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+PORT = int(sys.argv[1])
+UPSTREAM = urlsplit(sys.argv[2])
+CYCLE = ["slowdown", "forward", "internal", "forward", "error200", "forward", "reset", "forward"]
+lock = threading.Lock()
+counts = {"copies": 0, "slowdown": 0, "internal": 0, "error200": 0, "reset": 0, "forwarded": 0}
+
+ERROR = """<?xml version="1.0" encoding="UTF-8"?>
+<Error><Code>{code}</Code><Message>{message}</Message><RequestId>FAULTPROXY</RequestId></Error>"""
+
+
+class Proxy(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def handle(self):
+        try:
+            super().handle()
+        except (ConnectionResetError, BrokenPipeError):
+            pass
+
+    def _reply(self, status, body, extra=None):
+        data = body.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Length", str(len(data)))
+        for key, value in (extra or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _handle(self):
+        if self.path == "/__faults":
+            with lock:
+                self._reply(200, json.dumps(counts))
+            return
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        fault = "forward"
+        if self.command == "PUT" and "x-amz-copy-source" in self.headers and "partNumber=" not in self.path:
+            with lock:
+                fault = CYCLE[counts["copies"] % len(CYCLE)]
+                counts["copies"] += 1
+                if fault != "forward":
+                    counts[fault] += 1
+        if fault == "slowdown":
+            return self._reply(503, ERROR.format(code="SlowDown", message="Please reduce your request rate."))
+        if fault == "internal":
+            return self._reply(500, ERROR.format(code="InternalError", message="We encountered an internal error."))
+        if fault == "error200":
+            return self._reply(200, ERROR.format(code="InternalError", message="Copy failed after it started."))
+        if fault == "reset":
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_connection = True
+            self.connection.close()
+            return
+        with lock:
+            counts["forwarded"] += 1
+        upstream = http.client.HTTPConnection(UPSTREAM.hostname, UPSTREAM.port, timeout=60)
+        upstream.putrequest(self.command, self.path, skip_host=True, skip_accept_encoding=True)
+        for key, value in self.headers.items():
+            upstream.putheader(key, value)
+        upstream.endheaders(body)
+        response = upstream.getresponse()
+        data = response.read()
+        self.send_response(response.status, response.reason)
+        for key, value in response.getheaders():
+            if key.lower() not in ("transfer-encoding", "connection", "content-length"):
+                self.send_header(key, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+        upstream.close()
+
+    do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _handle
+
+
+server = ThreadingHTTPServer(("127.0.0.1", PORT), Proxy)
+server.daemon_threads = True
+print("ready", flush=True)
+server.serve_forever()
