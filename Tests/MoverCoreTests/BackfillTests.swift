@@ -28,7 +28,7 @@ import Testing
         let logger = Logger(label: "test")
         let handler = MigrationHandler(mapper: KeyMapper(), copier: copier, repointer: table, retry: .fast, logger: logger)
         return Backfill(lister: lister, handler: handler, tally: MigrationTally(), concurrency: 8,
-                        hold: OutageHold(maxHold: .seconds(2), backoffCap: .milliseconds(10), logger: logger), logger: logger)
+                        hold: OutageHold(maxHold: .seconds(60), backoffCap: .milliseconds(10), logger: logger), logger: logger)
     }
 
     @Test func migratesEveryPage() async {
@@ -63,7 +63,7 @@ import Testing
     @Test func outagesAreHeldNotFailed() async {
         let keys = (1...20).map { "image/h\($0).png" }
         let table = MemoryTable(rows: keys)
-        table.state.withLock { $0.failuresBeforeSuccess = 200 }
+        table.state.withLock { $0.failuresBeforeSuccess = 100 }
         let result = await backfill(PagedLister(keys: keys, pageSize: 10), MemoryCopier(sources: keys), table).run()
         #expect(result.succeeded)
         #expect(result.tally.migrated == 20)
