@@ -19,6 +19,37 @@ public struct AvatarTable: Sendable {
         """
     }
 
+    /// `$1` old paths, `$2` new paths (text arrays, same length) → one row per distinct old path:
+    /// (old path, rows updated, whether some row already held its new path before the statement).
+    var repointBatch: String {
+        """
+        WITH pairs AS (SELECT DISTINCT old, new FROM unnest($1::text[], $2::text[]) AS p(old, new)),
+        updated AS (
+            UPDATE \(table) AS t SET \(column) = pairs.new FROM pairs WHERE t.\(column) = pairs.old RETURNING pairs.old AS old
+        ),
+        counts AS (SELECT old, count(*) AS n FROM updated GROUP BY old),
+        already AS (SELECT DISTINCT \(column) AS path FROM \(table) WHERE \(column) = ANY ($2::text[]))
+        SELECT pairs.old, coalesce(counts.n, 0), already.path IS NOT NULL
+        FROM pairs LEFT JOIN counts ON counts.old = pairs.old LEFT JOIN already ON already.path = pairs.new
+        """
+    }
+
+    /// Whether an index leads with the path column (`$1` table as regclass text).
+    var hasPathIndex: String {
+        """
+        SELECT EXISTS (
+            SELECT 1 FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+            WHERE i.indrelid = $1::regclass AND a.attname = $2
+        )
+        """
+    }
+
+    /// Builds the path index without blocking writes.
+    var createPathIndex: String {
+        let name = "\(table.raw.split(separator: ".").last!)_\(column.raw)_s3mover_idx".lowercased()
+        return "CREATE INDEX CONCURRENTLY IF NOT EXISTS \"\(name)\" ON \(table) (\(column))"
+    }
+
     /// Creates the table as the origin did, if missing.
     var create: String {
         "CREATE TABLE IF NOT EXISTS \(table) (id SERIAL PRIMARY KEY, \(column) VARCHAR)"

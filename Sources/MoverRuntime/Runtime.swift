@@ -59,7 +59,7 @@ public final class Runtime: Sendable {
             partSize: try settings.bytes(.partSize, minimum: 5 * 1024 * 1024))
         return MigrationHandler(
             mapper: try settings.keyMapper(), copier: copier,
-            repointer: PostgresPathRepointer(client: database, table: try avatarTable()),
+            repointer: PostgresBatchRepointer(client: database, table: try avatarTable()),
             retry: retry, logger: logger)
     }
 
@@ -81,6 +81,30 @@ public final class Runtime: Sendable {
                 "cannot connect to PostgreSQL with DB_CONN_STRING '\(ConnectionString.redacted(try settings.connectionString()))': \(error.message)")
         } catch let error as PostgresError where error.sqlState == "42P01" || error.sqlState == "42703" {
             throw RuntimeError("\(table.table).\(table.column) does not exist (check DB_TABLE and DB_PATH_COLUMN): \(error.message)")
+        }
+    }
+
+    /// Warns loudly when no index leads with the path column (each lookup then scans the whole
+    /// table), or builds one with `CREATE INDEX CONCURRENTLY` when `create` is true.
+    public func checkPathIndex(create: Bool) async {
+        guard let table = try? avatarTable() else { return }
+        do {
+            let present = try await database.execute(table.hasPathIndex, [table.table.quoted, table.column.raw.lowercased()]).scalar == "t"
+            if present { return }
+            if create {
+                logger.notice("creating an index on the path column (CREATE INDEX CONCURRENTLY); writes continue meanwhile",
+                              metadata: ["table": "\(table.table)", "column": "\(table.column)"])
+                try await database.execute(table.createPathIndex)
+                logger.notice("index created")
+            } else {
+                logger.warning("""
+                    NO INDEX on \(table.table.raw).\(table.column.raw): every update and lookup scans the whole table. \
+                    Updates are batched to soften this, but add an index (rerun with --create-index, which uses \
+                    CREATE INDEX CONCURRENTLY) before migrating a large table.
+                    """)
+            }
+        } catch {
+            logger.warning("could not check or create the path index", metadata: ["error": "\(error)"])
         }
     }
 

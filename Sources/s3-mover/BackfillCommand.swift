@@ -16,6 +16,9 @@ struct BackfillCommand: AsyncParsableCommand {
 
     @OptionGroup var settings: SettingsOptions
 
+    @Flag(help: "Create the index on the path column if it is missing (CREATE INDEX CONCURRENTLY: writes go on meanwhile).")
+    var createIndex = false
+
     @Option(help: "Objects migrated at once.")
     var concurrency = 64
 
@@ -38,6 +41,7 @@ struct BackfillCommand: AsyncParsableCommand {
             // Fail fast, before touching anything: wrong credentials, a missing bucket, a missing table.
             _ = try await s3.listObjectsPage(bucket: sourceBucket, prefix: mapper.sourceListPrefix, maxKeys: 1)
             try await runtime.checkDatabase()
+            await runtime.checkPathIndex(create: createIndex)
             let backfill = Backfill(
                 lister: S3SourceLister(client: s3, bucket: sourceBucket, prefix: mapper.sourceListPrefix),
                 handler: try runtime.handler(), tally: MigrationTally(), concurrency: concurrency, logger: logger)

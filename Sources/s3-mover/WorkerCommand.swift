@@ -18,6 +18,9 @@ struct WorkerCommand: AsyncParsableCommand {
 
     @OptionGroup var settings: SettingsOptions
 
+    @Flag(help: "Create the index on the path column if it is missing (CREATE INDEX CONCURRENTLY: writes go on meanwhile).")
+    var createIndex = false
+
     @Option(help: "Messages processed at once.")
     var concurrency = 32
 
@@ -55,6 +58,7 @@ struct WorkerCommand: AsyncParsableCommand {
                 try await sqs.queueAttributes(queueURL: queueURL, names: ["QueueArn"])
             }
             try await runtime.checkDatabase(tolerateOutage: true)
+            await runtime.checkPathIndex(create: createIndex)
             let worker = Worker(
                 queue: queue, processor: processor,
                 configuration: .init(concurrency: concurrency, waitSeconds: waitSeconds, drain: drain, shutdownGrace: .seconds(shutdownGrace)),
