@@ -1,4 +1,5 @@
 public import Logging
+import Synchronization
 
 /// One object found by listing the source.
 public struct SourceObject: Sendable, Hashable {
@@ -32,23 +33,44 @@ public protocol SourceLister: Sendable {
 /// The one-shot run: enumerates the source and pushes every object through the same handler
 /// as the worker, copying while the listing continues. Holds at most two pages in memory.
 public struct Backfill: Sendable {
+    /// What to do with each listed object; the default migrates it (holding through outages).
+    public typealias Process = @Sendable (SourceObject) async throws -> MigrationOutcome
+
     public let lister: any SourceLister
-    public let handler: MigrationHandler
     public let tally: MigrationTally
     public let concurrency: Int
     /// Holds objects through S3 and PostgreSQL outages instead of failing them.
     public let hold: OutageHold
     public let logger: Logger
+    /// Listed keys and the resume point, readable while the run goes on.
+    public let progress: BackfillProgress
+    private let process: Process
+    private let rateLimiter: RateLimiter?
+    private let onFailure: (@Sendable (String, any Error) -> Void)?
 
+    /// - Parameters:
+    ///   - maxRate: at most this many objects started per second.
+    ///   - process: replaces the migration (for `--enqueue` and `--dry-run`); nil migrates.
+    ///   - onFailure: told of each object that failed (for `--report`).
     public init(lister: any SourceLister, handler: MigrationHandler, tally: MigrationTally, concurrency: Int,
-                hold: OutageHold? = nil, logger: Logger) {
+                hold: OutageHold? = nil, maxRate: Double? = nil, process: Process? = nil,
+                onFailure: (@Sendable (String, any Error) -> Void)? = nil, logger: Logger) {
         self.lister = lister
-        self.handler = handler
         self.tally = tally
         self.concurrency = max(1, concurrency)
-        self.hold = hold ?? OutageHold(logger: logger)
+        let hold = hold ?? OutageHold(logger: logger)
+        self.hold = hold
         self.logger = logger
+        self.progress = BackfillProgress()
+        self.rateLimiter = maxRate.map { RateLimiter(perSecond: $0) }
+        self.onFailure = onFailure
+        self.process = process ?? { object in
+            try await hold.run { try await handler.migrate(sourceKey: object.key, size: object.size) }
+        }
+        self.retry = handler.retry
     }
+
+    private let retry: RetryPolicy
 
     /// What a run achieved.
     public struct Result: Sendable {
@@ -56,16 +78,19 @@ public struct Backfill: Sendable {
         /// The listing failed before its end: some objects were never seen.
         public var listingError: String?
         public var tally: MigrationTally.Snapshot
+        /// Every key up to and including this one is done: `--start-after` it to resume.
+        public var resumePoint: String?
         /// True when every object listed reached its final state and the listing completed.
         public var succeeded: Bool { listingError == nil && tally.failed == 0 }
     }
 
     /// Runs the backfill to the end (or until the task is cancelled).
     public func run(startAfter: String? = nil) async -> Result {
-        var listed = 0
         var listingError: String?
-        let retry = handler.retry
         let lister = self.lister
+        let retry = self.retry
+        let tracker = ResumeTracker(startAfter: startAfter)
+        progress.attach(tracker)
         await withTaskGroup(of: Void.self) { group in
             var inFlight = 0
             var next: Task<SourcePage, any Error>? = Task {
@@ -86,26 +111,32 @@ public struct Backfill: Sendable {
                 }
                 for object in page.objects {
                     if Task.isCancelled { break }
-                    listed += 1
+                    progress.listed()
                     // During an outage the objects in flight are held; start nothing new until they finish.
                     while inFlight >= concurrency || (inFlight > 0 && hold.health.outage != nil) {
                         await group.next()
                         inFlight -= 1
                     }
+                    if let rateLimiter { try? await rateLimiter.wait() }
+                    let ticket = tracker.started(object.key)
                     inFlight += 1
-                    group.addTask { [handler, tally, hold, logger] in
+                    group.addTask { [process, tally, logger, onFailure] in
                         do {
-                            let outcome = try await hold.run { try await handler.migrate(sourceKey: object.key, size: object.size) }
+                            let outcome = try await process(object)
                             tally.record(outcome)
+                            tracker.finished(ticket)
                             logger.debug("object processed", metadata: ["key": "\(object.key)", "outcome": "\(outcome.label)"])
                         } catch let error as MigrationError {
                             tally.recordFailure(code: error.code)
+                            onFailure?(object.key, error)
                             logger.warning("object failed", metadata: [
                                 "key": "\(object.key)", "step": "\(error.step.rawValue)", "error_code": "\(error.code)",
                                 "error": "\(error.underlying)",
                             ])
                         } catch {
                             tally.recordFailure(code: error.failureCode)
+                            onFailure?(object.key, error)
+                            logger.warning("object failed", metadata: ["key": "\(object.key)", "error": "\(error)"])
                         }
                     }
                 }
@@ -117,6 +148,19 @@ public struct Backfill: Sendable {
             }
             await group.waitForAll()
         }
-        return Result(listed: listed, listingError: listingError, tally: tally.snapshot)
+        return Result(listed: progress.listedCount, listingError: listingError, tally: tally.snapshot, resumePoint: tracker.resumePoint)
     }
+}
+
+/// Live counters of a backfill, for progress lines.
+public final class BackfillProgress: Sendable {
+    private let state = Mutex<(listed: Int, tracker: ResumeTracker?)>((0, nil))
+
+    func attach(_ tracker: ResumeTracker) { state.withLock { $0.tracker = tracker } }
+    func listed() { state.withLock { $0.listed += 1 } }
+
+    /// Objects listed so far.
+    public var listedCount: Int { state.withLock { $0.listed } }
+    /// The resume point so far.
+    public var resumePoint: String? { state.withLock { $0.tracker }?.resumePoint }
 }

@@ -24,6 +24,10 @@ public enum MigrationOutcome: Sendable, Hashable {
     case copiedWithoutRow
     /// Acknowledged without work.
     case skipped(SkipReason)
+    /// `backfill --enqueue`: an event for the object was put on the queue for the worker fleet.
+    case enqueued
+    /// `--dry-run`: would be copied, and `rows` rows would be repointed.
+    case planned(rows: Int)
 
     /// A short label for logs and metrics.
     public var label: String {
@@ -32,6 +36,8 @@ public enum MigrationOutcome: Sendable, Hashable {
         case .alreadyMigrated: "already-migrated"
         case .copiedWithoutRow: "copied-without-row"
         case .skipped(let reason): "skipped:\(reason.rawValue)"
+        case .enqueued: "enqueued"
+        case .planned: "planned"
         }
     }
 }

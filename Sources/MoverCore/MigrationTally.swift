@@ -15,9 +15,12 @@ public final class MigrationTally: Sendable {
         public var messagesDeleted = 0
         public var messagesKept = 0
         public var malformedMessages = 0
+        public var enqueued = 0
+        public var planned = 0
+        public var plannedRows = 0
 
         /// Objects that reached their final state (migrated, repeated, or copied without a row).
-        public var completed: Int { migrated + alreadyMigrated + copiedWithoutRow }
+        public var completed: Int { migrated + alreadyMigrated + copiedWithoutRow + enqueued + planned }
         public var skippedTotal: Int { skipped.values.reduce(0, +) }
     }
 
@@ -35,6 +38,10 @@ public final class MigrationTally: Sendable {
             case .alreadyMigrated: tally.alreadyMigrated += 1
             case .copiedWithoutRow: tally.copiedWithoutRow += 1
             case .skipped(let reason): tally.skipped[reason, default: 0] += 1
+            case .enqueued: tally.enqueued += 1
+            case .planned(let rows):
+                tally.planned += 1
+                tally.plannedRows += rows
             }
         }
     }

@@ -50,16 +50,25 @@ public struct AvatarTable: Sendable {
         return "CREATE INDEX CONCURRENTLY IF NOT EXISTS \"\(name)\" ON \(table) (\(column))"
     }
 
+    /// `$1` paths (text array) → (path, rows holding it), read-only.
+    var countRowsPerPath: String {
+        """
+        SELECT p.path, count(t.\(column)) FROM unnest($1::text[]) AS p(path)
+        LEFT JOIN \(table) AS t ON t.\(column) = p.path GROUP BY p.path
+        """
+    }
+
     /// Creates the table as the origin did, if missing.
     var create: String {
         "CREATE TABLE IF NOT EXISTS \(table) (id SERIAL PRIMARY KEY, \(column) VARCHAR)"
     }
 
-    /// `$1` a text array of paths: inserts those not present yet.
+    /// `$1` a text array of paths: inserts those not present yet. One scan of the table per call
+    /// (a hashed `= ANY`), whatever the statistics say.
     var insertMissing: String {
         """
         INSERT INTO \(table) (\(column))
-        SELECT p FROM unnest($1::text[]) AS p WHERE NOT EXISTS (SELECT 1 FROM \(table) WHERE \(column) = p)
+        SELECT p FROM unnest($1::text[]) AS p EXCEPT SELECT \(column) FROM \(table) WHERE \(column) = ANY ($1::text[])
         """
     }
 

@@ -11,6 +11,8 @@ public enum Summary {
         lines.append("migrated          \(tally.migrated) (rows updated: \(tally.rowsUpdated))")
         lines.append("already migrated  \(tally.alreadyMigrated)")
         lines.append("copied, no row    \(tally.copiedWithoutRow)")
+        if tally.enqueued > 0 { lines.append("enqueued          \(tally.enqueued)") }
+        if tally.planned > 0 { lines.append("would migrate     \(tally.planned) (rows: \(tally.plannedRows))") }
         let skipped = tally.skipped.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue)=\($0.value)" }
         lines.append("skipped           \(tally.skippedTotal)\(skipped.isEmpty ? "" : " (" + skipped.joined(separator: ", ") + ")")")
         let failures = tally.failedByCode.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
@@ -20,6 +22,21 @@ public enum Summary {
         }
         lines.append("elapsed           \(String(format: "%.2f", seconds)) s (\(String(format: "%.0f", rate)) objects/s)")
         return lines
+    }
+
+    /// The `--report` summary line.
+    public static func reportLine(_ result: Backfill.Result, elapsed: Duration) -> [String: any Sendable] {
+        let tally = result.tally
+        var line: [String: any Sendable] = [
+            "type": "summary", "listed": result.listed, "migrated": tally.migrated, "rows_updated": tally.rowsUpdated,
+            "already_migrated": tally.alreadyMigrated, "copied_without_row": tally.copiedWithoutRow, "enqueued": tally.enqueued,
+            "planned": tally.planned, "skipped": tally.skippedTotal, "failed": tally.failed,
+            "elapsed_seconds": Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+            "succeeded": result.succeeded,
+        ]
+        if let resume = result.resumePoint { line["resume_point"] = resume }
+        if let error = result.listingError { line["listing_error"] = error }
+        return line
     }
 
     /// The lines of a verification report.

@@ -1,6 +1,7 @@
 import AWS
-import Logging
 import ArgumentParser
+import Foundation
+import Logging
 import MoverCore
 import MoverRuntime
 
@@ -10,43 +11,50 @@ struct BackfillCommand: AsyncParsableCommand {
         abstract: "Migrates every existing object under the source prefix, through the same handler as the worker.",
         discussion: """
         Lists S3_SOURCE_BUCKET_NAME under S3_OBJECT_SOURCE_PREFIX page by page and copies while it is still listing. \
-        Safe to run again, and safe to run while the worker runs: repeats are no-ops. \
-        Exits 0 when every object succeeded, 1 otherwise, with a summary. `s3-mover --backfill` is the same command.
+        Safe to run again, and safe to run while the worker runs: repeats are no-ops. Outages of S3 or PostgreSQL \
+        are waited out (objects in flight are held and retried; nothing new starts meanwhile). \
+        Exits 0 when every object succeeded, 1 otherwise, with a summary and the resume point. \
+        `s3-mover --backfill` is the same command.
+
+        SCALING: one process copies up to --concurrency objects at once over kept-alive connections. Past one \
+        machine, `--enqueue` puts one event per object on SQS_QUEUE_URL and the worker fleet shares the work \
+        (scale the Deployment, or let KEDA do it). S3 allows about 3,500 copies/s per prefix: keep \
+        --max-rate × processes under that.
         """)
 
     @OptionGroup var settings: SettingsOptions
 
-    @Flag(help: "Create the index on the path column if it is missing (CREATE INDEX CONCURRENTLY: writes go on meanwhile).")
-    var createIndex = false
-
     @Option(help: "Objects migrated at once.")
     var concurrency = 64
 
-    @Option(help: "Resume the listing after this key (every key up to it is taken as done).")
+    @Option(help: "Resume the listing after this key (a previous run's resume point: every key up to it is done).")
     var startAfter: String?
+
+    @Option(help: "Start at most this many objects per second.")
+    var maxRate: Double?
+
+    @Flag(help: "Put one S3 event per object on SQS_QUEUE_URL for the worker fleet instead of copying.")
+    var enqueue = false
+
+    @Flag(help: "Only list what would be copied and how many rows would be repointed; change nothing.")
+    var dryRun = false
+
+    @Option(help: "Write each failed object and the summary to this file as JSON lines.")
+    var report: String?
+
+    @Flag(help: "Create the index on the path column if it is missing (CREATE INDEX CONCURRENTLY: writes go on meanwhile).")
+    var createIndex = false
 
     func validate() throws {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+        if let maxRate, maxRate <= 0 { throw ValidationError("--max-rate must be positive") }
+        if enqueue && dryRun { throw ValidationError("--enqueue and --dry-run exclude each other") }
     }
 
     func run() async throws {
         let logger = LogSetup.logger()
-        let (runtime, backfill) = try await Failure.guarding {
-            let settings = try self.settings.settings()
-            let sourceBucket = try settings.bucket(.sourceBucket)
-            _ = try settings.bucket(.destinationBucket)
-            let runtime = try Runtime(settings: settings, logger: logger)
-            let mapper = try settings.keyMapper()
-            let s3 = try runtime.s3()
-            // Fail fast, before touching anything: wrong credentials, a missing bucket, a missing table.
-            _ = try await s3.listObjectsPage(bucket: sourceBucket, prefix: mapper.sourceListPrefix, maxKeys: 1)
-            try await runtime.checkDatabase()
-            await runtime.checkPathIndex(create: createIndex)
-            let backfill = Backfill(
-                lister: S3SourceLister(client: s3, bucket: sourceBucket, prefix: mapper.sourceListPrefix),
-                handler: try runtime.handler(), tally: MigrationTally(), concurrency: concurrency, logger: logger)
-            return (runtime, backfill)
-        }
+        let report = try report.map { path in try Failure.guardingSync { try JSONLinesReport(path: path) } }
+        let (runtime, backfill) = try await Failure.guarding { try await prepare(logger: logger, report: report) }
         defer { runtime.shutdown() }
 
         let started = ContinuousClock.now
@@ -56,11 +64,72 @@ struct BackfillCommand: AsyncParsableCommand {
             logger.notice("signal received; stopping the backfill", metadata: ["signal": "\(number)"])
             task.cancel()
         }
+        let progress = ProgressReporter(tally: backfill.tally, backfill: backfill.progress, interactive: !dryRun && Terminal.isInteractive,
+                                        logger: logger).start()
         let result = await task.value
-        for line in Summary.lines(result.tally, elapsed: ContinuousClock.now - started, listed: result.listed) {
-            print(line)
-        }
+        progress.cancel()
+        _ = await progress.value
+        let elapsed = ContinuousClock.now - started
+        for line in Summary.lines(result.tally, elapsed: elapsed, listed: result.listed) { print(line) }
         if let error = result.listingError { print("listing stopped early: \(error)") }
+        if !result.succeeded, let resume = result.resumePoint { print("resume with: --start-after '\(resume)'") }
+        if let report {
+            report.write(Summary.reportLine(result, elapsed: elapsed))
+            report.close()
+        }
         guard result.succeeded else { throw ExitCode(1) }
     }
+
+    /// Validates settings, checks the dependencies and builds the run.
+    private func prepare(logger: Logger, report: JSONLinesReport?) async throws -> (Runtime, Backfill) {
+        let settings = try self.settings.settings()
+        let sourceBucket = try settings.bucket(.sourceBucket)
+        let destinationBucket = try settings.bucket(.destinationBucket)
+        let runtime = try Runtime(settings: settings, logger: logger, needsDatabase: !enqueue)
+        let mapper = try settings.keyMapper()
+        let s3 = try runtime.s3()
+        // Fail fast, before touching anything: wrong credentials, a missing bucket, table or queue.
+        _ = try await s3.listObjectsPage(bucket: sourceBucket, prefix: mapper.sourceListPrefix, maxKeys: 1)
+        var process: Backfill.Process?
+        if enqueue {
+            let queueURL = try settings.queueURL()
+            let sqs = try runtime.sqs()
+            _ = try await sqs.queueAttributes(queueURL: queueURL, names: ["QueueArn"])
+            let enqueuer = BackfillEnqueuer(sqs: sqs, queueURL: queueURL, sourceBucket: sourceBucket, mapper: mapper)
+            process = { try await enqueuer.process($0) }
+        } else {
+            try await runtime.checkDatabase()
+            if dryRun {
+                let planner = DryRunPlanner(database: runtime.database, table: try runtime.avatarTable(), mapper: mapper,
+                                            sourceBucket: sourceBucket, destinationBucket: destinationBucket) { print($0) }
+                process = { try await planner.process($0) }
+            } else {
+                await runtime.checkPathIndex(create: createIndex)
+            }
+        }
+        let handler: MigrationHandler = enqueue ? Self.unusedHandler(mapper: mapper, logger: logger) : try runtime.handler()
+        var onFailure: (@Sendable (String, any Error) -> Void)?
+        if let report {
+            onFailure = { key, error in report.failure(key: key, error: error) }
+        }
+        let backfill = Backfill(
+            lister: S3SourceLister(client: s3, bucket: sourceBucket, prefix: mapper.sourceListPrefix),
+            handler: handler, tally: MigrationTally(), concurrency: concurrency, maxRate: maxRate, process: process,
+            onFailure: onFailure, logger: logger)
+        return (runtime, backfill)
+    }
+
+    /// The handler slot is unused when `--enqueue` replaces the migration.
+    private static func unusedHandler(mapper: KeyMapper, logger: Logger) -> MigrationHandler {
+        MigrationHandler(mapper: mapper, copier: UnusedPort(), repointer: UnusedPort(), logger: logger)
+    }
+}
+
+/// Stands in for ports that a mode never calls.
+private struct UnusedPort: ObjectCopier, PathRepointer {
+    func copy(sourceKey: String, destinationKey: String, ifMatch: String?, versionId: String?, size: Int64?) async throws -> CopyOutcome {
+        preconditionFailure("not used in this mode")
+    }
+    func destinationExists(_ key: String) async throws -> Bool { preconditionFailure("not used in this mode") }
+    func repoint(from oldPath: String, to newPath: String) async throws -> RepointOutcome { preconditionFailure("not used in this mode") }
 }

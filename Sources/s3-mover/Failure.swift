@@ -10,6 +10,15 @@ enum Failure {
         return ExitCode(code)
     }
 
+    /// The synchronous twin of ``guarding(_:)``.
+    static func guardingSync<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            throw exit(error)
+        }
+    }
+
     /// Runs `body`, turning settings and start-up errors into a one-line message and exit code.
     static func guarding<T>(_ body: () async throws -> T) async throws -> T {
         do {

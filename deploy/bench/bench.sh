@@ -81,9 +81,9 @@ record awscli "$N" "aws s3 cp --recursive + UPDATE" awscli awscli-sql
 
 if [ "$MEMORY_N" -gt 0 ]; then
   echo "==> s3-mover backfill (N=$MEMORY_N, for memory)"
-  prepare s3mover_large "$MEMORY_N"
-  measure s3mover_large "$MEMORY_N" "$bin" backfill --concurrency 128
-  record s3mover_large "$MEMORY_N" "s3-mover backfill" s3mover_large
+  prepare s3moverlarge "$MEMORY_N"
+  measure s3moverlarge "$MEMORY_N" "$bin" backfill --concurrency 128
+  record s3moverlarge "$MEMORY_N" "s3-mover backfill" s3moverlarge
 fi
 
 echo

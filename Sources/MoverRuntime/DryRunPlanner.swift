@@ -1,0 +1,35 @@
+public import MoverCore
+public import Postgres
+
+/// `--dry-run`: says what would be copied and how many rows would be repointed, changing nothing.
+/// Row counts come from one read-only query per batch of objects.
+public final class DryRunPlanner: Sendable {
+    private let coalescer: Coalescer<String, Int>
+    private let mapper: KeyMapper
+    private let sourceBucket: String
+    private let destinationBucket: String
+    private let output: @Sendable (String) -> Void
+
+    public init(database: PostgresClient, table: AvatarTable, mapper: KeyMapper, sourceBucket: String, destinationBucket: String,
+                output: @escaping @Sendable (String) -> Void) {
+        self.mapper = mapper
+        self.sourceBucket = sourceBucket
+        self.destinationBucket = destinationBucket
+        self.output = output
+        let statement = table.countRowsPerPath
+        coalescer = Coalescer(maxBatch: 1000) { paths in
+            let result = try await database.execute(statement, [postgresArrayLiteral(paths)])
+            var counts: [String: Int] = [:]
+            for row in result.rows { if let path = row[0] { counts[path] = Int(row[1] ?? "0") ?? 0 } }
+            return paths.map { counts[$0] ?? 0 }
+        }
+    }
+
+    public func process(_ object: SourceObject) async throws -> MigrationOutcome {
+        if mapper.isDestinationKey(object.key) { return .skipped(.destinationKey) }
+        guard let destination = mapper.destinationKey(for: object.key) else { return .skipped(.notSourceKey) }
+        let rows = try await coalescer.submit(object.key)
+        output("would copy s3://\(sourceBucket)/\(object.key) → s3://\(destinationBucket)/\(destination) and repoint \(rows) row(s)")
+        return .planned(rows: rows)
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+public import Logging
+public import MoverCore
+
+/// Shows progress during long runs: a live line on a terminal (stderr), or a structured log
+/// line every `interval` otherwise.
+public struct ProgressReporter: Sendable {
+    public let tally: MigrationTally
+    /// Known total (seed), if any: gives an ETA.
+    public let total: Int?
+    /// Objects listed so far and the resume point (backfill), if any.
+    public let backfill: BackfillProgress?
+    public let interactive: Bool
+    public let interval: Duration
+    public let logger: Logger
+
+    public init(tally: MigrationTally, total: Int? = nil, backfill: BackfillProgress? = nil, interactive: Bool,
+                interval: Duration? = nil, logger: Logger) {
+        self.tally = tally
+        self.total = total
+        self.backfill = backfill
+        self.interactive = interactive
+        self.interval = interval ?? (interactive ? .milliseconds(250) : .seconds(10))
+        self.logger = logger
+    }
+
+    /// Starts reporting; cancel the task to stop (a terminal line is then finished with a newline).
+    public func start() -> Task<Void, Never> {
+        let started = ContinuousClock.now
+        return Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                report(elapsed: ContinuousClock.now - started, final: Task.isCancelled)
+            }
+        }
+    }
+
+    func report(elapsed: Duration, final: Bool) {
+        let snapshot = tally.snapshot
+        let seconds = max(0.001, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        let done = snapshot.completed
+        let rate = Double(done) / seconds
+        var eta: String?
+        if let total, rate > 0, total > done { eta = String(format: "%.0fs", Double(total - done) / rate) }
+        if interactive {
+            var line = "done \(done) · skipped \(snapshot.skippedTotal) · failed \(snapshot.failed) · \(String(format: "%.0f", rate))/s"
+            if let listed = backfill?.listedCount { line += " · listed \(listed)" }
+            if let total { line += " · of \(total)" }
+            if let eta { line += " · ETA \(eta)" }
+            FileHandle.standardError.write(Data("\r\u{1B}[K\(line)\(final ? "\n" : "")".utf8))
+        } else {
+            var metadata: Logger.Metadata = [
+                "done": "\(done)", "skipped": "\(snapshot.skippedTotal)", "failed": "\(snapshot.failed)",
+                "rate_per_s": "\(String(format: "%.0f", rate))",
+            ]
+            if let listed = backfill?.listedCount { metadata["listed"] = "\(listed)" }
+            if let resume = backfill?.resumePoint { metadata["resume_point"] = "\(resume)" }
+            if let eta { metadata["eta"] = "\(eta)" }
+            logger.info("progress", metadata: metadata)
+        }
+    }
+}
