@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A UTC instant formatted as SigV4 needs it: `20150830T123600Z` and `20150830`.
 public struct AMZDate: Sendable, Hashable {

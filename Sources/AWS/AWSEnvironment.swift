@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Region and endpoints resolved as the AWS SDKs resolve them, from an injected environment.
 public struct AWSEnvironment: Sendable {
@@ -34,7 +34,7 @@ public struct AWSEnvironment: Sendable {
     }
 
     private static func nonEmpty(_ value: String?) -> String? {
-        guard let value, !value.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
-        return value.trimmingCharacters(in: .whitespaces)
+        guard let value, !value.trimmingWhitespace().isEmpty else { return nil }
+        return value.trimmingWhitespace()
     }
 }

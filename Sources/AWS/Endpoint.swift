@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A service endpoint: `scheme://host[:port][/base]`.
 public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
@@ -14,7 +14,7 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
     /// Parses an endpoint URL; throws ``AWSConfigurationError`` naming `setting` when it is not one.
     public init(parsing url: String, setting: String) throws {
         let invalid = AWSConfigurationError(setting: setting, message: "'\(url)' is not an http(s) URL such as http://127.0.0.1:9000")
-        guard let schemeEnd = url.range(of: "://") else { throw invalid }
+        guard let schemeEnd = url.firstRange(of: "://") else { throw invalid }
         scheme = url[..<schemeEnd.lowerBound].lowercased()
         guard scheme == "http" || scheme == "https" else { throw invalid }
         var rest = url[schemeEnd.upperBound...]

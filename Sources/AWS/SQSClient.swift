@@ -1,5 +1,5 @@
 public import CurlHTTP
-import Foundation
+import FoundationEssentials
 
 /// A client for the SQS operations s3-mover needs, over the AWS JSON 1.0 protocol.
 ///

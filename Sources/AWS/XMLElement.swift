@@ -87,8 +87,8 @@ enum XMLRuntime {
 
     static func lastErrorMessage() -> String? {
         guard let error = xmlGetLastError(), let message = error.pointee.message else { return nil }
-        return String(cString: message).trimmingCharacters(in: .whitespacesAndNewlines)
+        return String(cString: message).trimmingWhitespace()
     }
 }
 
-import Foundation
+import FoundationEssentials

@@ -1,6 +1,6 @@
 internal import CCurl
 internal import CS3MoverShims
-import Foundation
+import Dispatch
 import Synchronization
 
 /// Drives every transfer on one `CURLM*` handle from one dedicated thread.
@@ -28,9 +28,9 @@ final class CurlMultiEngine: @unchecked Sendable {
         self.multi = multi
         // The default cache (4 × transfers) is too small under bursts and forces reconnects.
         _ = s3m_curl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, maxConnections)
-        let thread = Thread { [self] in run() }
-        thread.name = "s3-mover.curl"
-        thread.start()
+        // A serial queue of its own: libdispatch gives it a dedicated (overcommit) thread, never one
+        // of Swift's cooperative pool, so the blocking curl_multi_poll loop starves nothing.
+        DispatchQueue(label: "s3-mover.curl").async { [self] in run() }
     }
 
     deinit {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Turns an SQS message body into object events.
 ///
@@ -20,75 +20,68 @@ public enum EventParser {
         return parse(object, allowEnvelope: true)
     }
 
-    private static func jsonObject(_ text: String) -> [String: Any]? {
-        guard let data = text.data(using: .utf8),
-              let value = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else { return nil }
-        return value as? [String: Any]
+    private static func jsonObject(_ text: String) -> JSONValue? {
+        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)), value.object != nil else { return nil }
+        return value
     }
 
-    private static func parse(_ object: [String: Any], allowEnvelope: Bool) -> ParsedMessage {
+    private static func parse(_ object: JSONValue, allowEnvelope: Bool) -> ParsedMessage {
         // SNS → SQS without raw message delivery.
-        if allowEnvelope, object["Type"] as? String == "Notification" {
-            guard let inner = object["Message"] as? String else { return .malformed(reason: "SNS envelope without a Message string") }
+        if allowEnvelope, object["Type"]?.string == "Notification" {
+            guard let inner = object["Message"]?.string else { return .malformed(reason: "SNS envelope without a Message string") }
             guard let innerObject = jsonObject(inner) else { return .malformed(reason: "SNS Message is not a JSON object") }
             return parse(innerObject, allowEnvelope: false)
         }
-        if object["Event"] as? String == "s3:TestEvent" {
+        if object["Event"]?.string == "s3:TestEvent" {
             return .testEvent
         }
         if let records = object["Records"] {
             return parseRecords(records)
         }
-        if object["source"] as? String == "aws.s3", let detailType = object["detail-type"] as? String {
+        if object["source"]?.string == "aws.s3", let detailType = object["detail-type"]?.string {
             return parseEventBridge(object, detailType: detailType)
         }
         return .malformed(reason: "not an S3 event notification (no Records, Event or aws.s3 source)")
     }
 
-    private static func parseRecords(_ value: Any) -> ParsedMessage {
-        guard let records = value as? [Any], !records.isEmpty else { return .malformed(reason: "Records is not a non-empty array") }
+    private static func parseRecords(_ value: JSONValue) -> ParsedMessage {
+        guard let records = value.array, !records.isEmpty else { return .malformed(reason: "Records is not a non-empty array") }
         var events: [ObjectEvent] = []
-        for (index, element) in records.enumerated() {
-            guard let record = element as? [String: Any] else { return .malformed(reason: "Records[\(index)] is not an object") }
-            if let version = record["eventVersion"] as? String, !version.hasPrefix("2.") {
+        for (index, record) in records.enumerated() {
+            guard record.object != nil else { return .malformed(reason: "Records[\(index)] is not an object") }
+            if let version = record["eventVersion"]?.string, !version.hasPrefix("2.") {
                 return .malformed(reason: "Records[\(index)] has unsupported eventVersion \(version)")
             }
-            guard let eventName = record["eventName"] as? String,
-                  let s3 = record["s3"] as? [String: Any],
-                  let bucket = (s3["bucket"] as? [String: Any])?["name"] as? String,
-                  let object = s3["object"] as? [String: Any],
-                  let rawKey = object["key"] as? String else {
+            guard let eventName = record["eventName"]?.string,
+                  let s3 = record["s3"],
+                  let bucket = s3["bucket"]?["name"]?.string,
+                  let object = s3["object"],
+                  let rawKey = object["key"]?.string else {
                 return .malformed(reason: "Records[\(index)] lacks eventName, s3.bucket.name or s3.object.key")
             }
             guard let key = FormDecoding.decode(rawKey), !key.isEmpty else {
                 return .malformed(reason: "Records[\(index)] has an undecodable key")
             }
             events.append(ObjectEvent(
-                eventName: eventName, bucket: bucket, key: key, size: int64(object["size"]),
-                eTag: unquoted(object["eTag"] as? String ?? object["etag"] as? String),
-                versionId: nonEmpty(object["versionId"] as? String), sequencer: object["sequencer"] as? String,
-                eventTime: record["eventTime"] as? String))
+                eventName: eventName, bucket: bucket, key: key, size: object["size"]?.int64,
+                eTag: unquoted(object["eTag"]?.string ?? object["etag"]?.string),
+                versionId: nonEmpty(object["versionId"]?.string), sequencer: object["sequencer"]?.string,
+                eventTime: record["eventTime"]?.string))
         }
         return .events(events)
     }
 
-    private static func parseEventBridge(_ object: [String: Any], detailType: String) -> ParsedMessage {
-        guard let detail = object["detail"] as? [String: Any],
-              let bucket = (detail["bucket"] as? [String: Any])?["name"] as? String,
-              let objectInfo = detail["object"] as? [String: Any],
-              let key = objectInfo["key"] as? String, !key.isEmpty else {
+    private static func parseEventBridge(_ object: JSONValue, detailType: String) -> ParsedMessage {
+        guard let detail = object["detail"],
+              let bucket = detail["bucket"]?["name"]?.string,
+              let objectInfo = detail["object"],
+              let key = objectInfo["key"]?.string, !key.isEmpty else {
             return .malformed(reason: "EventBridge event lacks detail.bucket.name or detail.object.key")
         }
         return .events([ObjectEvent(
-            eventName: detailType, bucket: bucket, key: key, size: int64(objectInfo["size"]),
-            eTag: unquoted(objectInfo["etag"] as? String), versionId: nonEmpty(objectInfo["version-id"] as? String),
-            sequencer: objectInfo["sequencer"] as? String, eventTime: object["time"] as? String)])
-    }
-
-    private static func int64(_ value: Any?) -> Int64? {
-        if let number = value as? NSNumber { return number.int64Value }
-        if let text = value as? String { return Int64(text) }
-        return nil
+            eventName: detailType, bucket: bucket, key: key, size: objectInfo["size"]?.int64,
+            eTag: unquoted(objectInfo["etag"]?.string), versionId: nonEmpty(objectInfo["version-id"]?.string),
+            sequencer: objectInfo["sequencer"]?.string, eventTime: object["time"]?.string)])
     }
 
     private static func unquoted(_ value: String?) -> String? {

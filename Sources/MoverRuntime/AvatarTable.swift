@@ -90,8 +90,8 @@ public struct AvatarTable: Sendable {
 /// Formats a PostgreSQL text-array literal, quoting and escaping every element.
 func postgresArrayLiteral(_ values: some Sequence<String>) -> String {
     "{" + values.map { value in
-        "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        "\"" + value.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
     }.joined(separator: ",") + "}"
 }
 
-import Foundation
+import FoundationEssentials

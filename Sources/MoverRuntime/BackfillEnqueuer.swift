@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 public import AWS
 public import MoverCore
 
@@ -24,7 +24,7 @@ public final class BackfillEnqueuer: Sendable {
     public func process(_ object: SourceObject) async throws -> MigrationOutcome {
         if mapper.isDestinationKey(object.key) { return .skipped(.destinationKey) }
         guard mapper.destinationKey(for: object.key) != nil else { return .skipped(.notSourceKey) }
-        let time = ISO8601DateFormatter().string(from: Date())
+        let time = Date.now.formatted(.iso8601)
         let body = SyntheticEvent.body(bucket: sourceBucket, key: object.key, size: object.size, eTag: object.eTag, eventTime: time)
         if let failure = try await coalescer.submit(body) {
             throw MigrationError(step: .copy, key: object.key, code: failure.code, underlying: "SendMessageBatch: \(failure.message)",

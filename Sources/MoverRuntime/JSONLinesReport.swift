@@ -1,37 +1,52 @@
-import Foundation
+import FoundationEssentials
+public import MoverCore
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `--report FILE`: one JSON object per line, for each failed object and for the final summary.
 public final class JSONLinesReport: Sendable {
-    private let handle: Mutex<FileHandle>
+    /// The open file descriptor; -1 once closed.
+    private let descriptor: Mutex<Int32>
+    private let path: String
 
     /// Creates (or truncates) the file at `path`.
     public init(path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: nil) else {
-            throw SettingsError(variable: "--report", flag: nil, problem: "cannot create '\(path)'")
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw SettingsError(variable: "--report", flag: nil, problem: "cannot create '\(path)' (errno \(errno))")
         }
-        handle = Mutex(try FileHandle(forWritingTo: URL(fileURLWithPath: path)))
+        self.path = path
+        descriptor = Mutex(fd)
     }
 
     /// Writes one line.
-    public func write(_ object: [String: any Sendable]) {
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return }
-        handle.withLock { $0.write(data + Data("\n".utf8)) }
+    public func write(_ object: [String: JSONValue]) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(object) else { return }
+        descriptor.withLock { fd in
+            guard fd >= 0 else { return }
+            let line = Array(data) + [UInt8(ascii: "\n")]
+            _ = line.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        }
     }
 
     /// Records a failed object.
     public func failure(key: String, error: any Error) {
-        var line: [String: any Sendable] = ["type": "failure", "key": key, "error": "\(error)"]
+        var line: [String: JSONValue] = ["type": .string("failure"), "key": .string(key), "error": .string("\(error)")]
         if let error = error as? MigrationError {
-            line["step"] = error.step.rawValue
-            line["code"] = error.code
+            line["step"] = .string(error.step.rawValue)
+            line["code"] = .string(error.code)
         }
         write(line)
     }
 
     public func close() {
-        handle.withLock { try? $0.close() }
+        descriptor.withLock { fd in
+            if fd >= 0 { Glibc.close(fd) }
+            fd = -1
+        }
     }
 }
-
-import MoverCore

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 public import Logging
 public import MoverCore
 
@@ -41,17 +41,17 @@ public struct ProgressReporter: Sendable {
         let done = snapshot.completed
         let rate = Double(done) / seconds
         var eta: String?
-        if let total, rate > 0, total > done { eta = String(format: "%.0fs", Double(total - done) / rate) }
+        if let total, rate > 0, total > done { eta = NumberFormat.fixed(Double(total - done) / rate, 0) + "s" }
         if interactive {
-            var line = "done \(done) · skipped \(snapshot.skippedTotal) · failed \(snapshot.failed) · \(String(format: "%.0f", rate))/s"
+            var line = "done \(done) · skipped \(snapshot.skippedTotal) · failed \(snapshot.failed) · \(NumberFormat.fixed(rate, 0))/s"
             if let listed = backfill?.listedCount { line += " · listed \(listed)" }
             if let total { line += " · of \(total)" }
             if let eta { line += " · ETA \(eta)" }
-            FileHandle.standardError.write(Data("\r\u{1B}[K\(line)\(final ? "\n" : "")".utf8))
+            StandardError.write("\r\u{1B}[K\(line)\(final ? "\n" : "")")
         } else {
             var metadata: Logger.Metadata = [
                 "done": "\(done)", "skipped": "\(snapshot.skippedTotal)", "failed": "\(snapshot.failed)",
-                "rate_per_s": "\(String(format: "%.0f", rate))",
+                "rate_per_s": "\(NumberFormat.fixed(rate, 0))",
             ]
             if let listed = backfill?.listedCount { metadata["listed"] = "\(listed)" }
             if let resume = backfill?.resumePoint { metadata["resume_point"] = "\(resume)" }

@@ -18,7 +18,7 @@ public struct Settings: Sendable {
     /// The raw value of `setting` (flag, then environment, then default), or nil.
     public func value(_ setting: Setting) -> String? {
         if let flag = overrides[setting] { return flag }
-        if let env = environment[setting.variable], !env.trimmingCharacters(in: .whitespaces).isEmpty { return env }
+        if let env = environment[setting.variable], !env.trimmingWhitespace().isEmpty { return env }
         return setting.defaultValue
     }
 
@@ -112,4 +112,4 @@ public struct Settings: Sendable {
     }
 }
 
-import Foundation
+import FoundationEssentials

@@ -20,22 +20,24 @@ public enum Summary {
         if tally.messagesReceived > 0 {
             lines.append("messages          received \(tally.messagesReceived), deleted \(tally.messagesDeleted), kept \(tally.messagesKept) (malformed \(tally.malformedMessages))")
         }
-        lines.append("elapsed           \(String(format: "%.2f", seconds)) s (\(String(format: "%.0f", rate)) objects/s)")
+        lines.append("elapsed           \(NumberFormat.fixed(seconds, 2)) s (\(NumberFormat.fixed(rate, 0)) objects/s)")
         return lines
     }
 
     /// The `--report` summary line.
-    public static func reportLine(_ result: Backfill.Result, elapsed: Duration) -> [String: any Sendable] {
+    public static func reportLine(_ result: Backfill.Result, elapsed: Duration) -> [String: JSONValue] {
         let tally = result.tally
-        var line: [String: any Sendable] = [
-            "type": "summary", "listed": result.listed, "migrated": tally.migrated, "rows_updated": tally.rowsUpdated,
-            "already_migrated": tally.alreadyMigrated, "copied_without_row": tally.copiedWithoutRow, "enqueued": tally.enqueued,
-            "planned": tally.planned, "skipped": tally.skippedTotal, "failed": tally.failed,
-            "elapsed_seconds": Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
-            "succeeded": result.succeeded,
+        func number(_ value: Int) -> JSONValue { .number(Double(value)) }
+        var line: [String: JSONValue] = [
+            "type": .string("summary"), "listed": number(result.listed), "migrated": number(tally.migrated),
+            "rows_updated": number(tally.rowsUpdated), "already_migrated": number(tally.alreadyMigrated),
+            "copied_without_row": number(tally.copiedWithoutRow), "enqueued": number(tally.enqueued),
+            "planned": number(tally.planned), "skipped": number(tally.skippedTotal), "failed": number(tally.failed),
+            "elapsed_seconds": .number(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18),
+            "succeeded": .bool(result.succeeded),
         ]
-        if let resume = result.resumePoint { line["resume_point"] = resume }
-        if let error = result.listingError { line["listing_error"] = error }
+        if let resume = result.resumePoint { line["resume_point"] = .string(resume) }
+        if let error = result.listingError { line["listing_error"] = .string(error) }
         return line
     }
 
@@ -56,4 +58,4 @@ public enum Summary {
     }
 }
 
-import Foundation
+import FoundationEssentials

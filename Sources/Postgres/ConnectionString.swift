@@ -13,7 +13,7 @@ public enum ConnectionString {
 
     private static func redactURI(_ uri: String) -> String {
         var text = uri
-        if let schemeEnd = text.range(of: "://") {
+        if let schemeEnd = text.firstRange(of: "://") {
             let afterScheme = text[schemeEnd.upperBound...]
             let authorityEnd = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? afterScheme.endIndex
             let authority = afterScheme[..<authorityEnd]
@@ -65,4 +65,4 @@ public enum ConnectionString {
     }
 }
 
-import Foundation
+import FoundationEssentials

@@ -1,4 +1,4 @@
-import Foundation
+import Dispatch
 public import Logging
 import Synchronization
 
@@ -19,7 +19,9 @@ public final class PostgresClient: Sendable {
         self.maxReconnectDelay = maxReconnectDelay
         state = PostgresWorkerState(conninfo: conninfo, applicationName: applicationName, logger: logger,
                                     maxDelay: maxReconnectDelay)
-        let thread = Thread { [jobs, state] in
+        // A serial queue of its own: libdispatch gives it a dedicated (overcommit) thread, never one
+        // of Swift's cooperative pool, so blocking libpq calls starve nothing.
+        DispatchQueue(label: "s3-mover.postgres").async { [jobs, state] in
             while true {
                 jobs.signal.wait()
                 let (pending, stop) = jobs.mutex.withLock { queue in
@@ -33,8 +35,6 @@ public final class PostgresClient: Sendable {
                 }
             }
         }
-        thread.name = "s3-mover.postgres"
-        thread.start()
     }
 
     /// Runs `body` with the connection on the dedicated thread and returns its result.

@@ -1,6 +1,6 @@
 import AWS
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import Logging
 import MoverCore
 import MoverRuntime

@@ -1,12 +1,12 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import MoverRuntime
 
 /// Prints one `error:` line to stderr and exits with the code that fits the failure.
 enum Failure {
     static func exit(_ error: any Error) -> ExitCode {
         let code: Int32 = error is SettingsError ? 2 : 3
-        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        StandardError.write("error: \(error)\n")
         return ExitCode(code)
     }
 

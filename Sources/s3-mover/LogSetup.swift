@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Logging
 
 /// Bootstraps swift-log once for the process: stderr, level from `LOG_LEVEL` (default `info`).

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import MoverRuntime
 
 /// The flags that override settings; shared by every subcommand.

@@ -1,5 +1,5 @@
 import Dispatch
-import Foundation
+import Glibc
 import MoverCore
 
 /// Turns SIGTERM and SIGINT into a graceful shutdown; a second signal exits at once.
@@ -11,7 +11,7 @@ enum Signals {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
-                if shutdown.isTriggered { Foundation.exit(128 + number) }
+                if shutdown.isTriggered { Glibc.exit(128 + number) }
                 onFirst(number)
                 shutdown.trigger()
             }

@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// Whether a person is watching: stderr is a terminal.
 enum Terminal {
