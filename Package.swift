@@ -54,7 +54,7 @@ let package = Package(
 
         // MARK: The executable: wiring only.
         .executableTarget(name: "s3-mover", dependencies: [
-            "MoverRuntime", "MoverCore", "AWS",
+            "MoverRuntime", "MoverCore", "AWS", "CS3MoverShims",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

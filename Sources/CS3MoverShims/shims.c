@@ -1,4 +1,5 @@
 #include "CS3MoverShims.h"
+#include <malloc.h>
 
 CURLcode s3m_curl_easy_setopt_long(CURL *handle, CURLoption option, long value) {
     return curl_easy_setopt(handle, option, value);
@@ -26,4 +27,7 @@ CURLMcode s3m_curl_multi_setopt_long(CURLM *handle, CURLMoption option, long val
 }
 void s3m_xml_free(void *pointer) {
     xmlFree(pointer);
+}
+int s3m_limit_malloc_arenas(int arenas) {
+    return mallopt(M_ARENA_MAX, arenas);
 }

@@ -21,9 +21,12 @@ final class CurlMultiEngine: @unchecked Sendable {
     private let inbox = Mutex(Inbox())
     private var active: [UnsafeMutableRawPointer: CurlTransfer] = [:]
     private let exited = DispatchSemaphore(value: 0)
+    /// Easy handles kept for reuse.
+    let pool: CurlHandlePool
 
     init(maxConnections: Int) {
         CurlGlobal.ensureInitialised()
+        pool = CurlHandlePool(capacity: maxConnections)
         guard let multi = curl_multi_init() else { fatalError("curl_multi_init failed") }
         self.multi = multi
         // The default cache (4 × transfers) is too small under bursts and forces reconnects.
@@ -117,9 +120,10 @@ final class CurlMultiEngine: @unchecked Sendable {
             while let message = curl_multi_info_read(multi, &queued) {
                 guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle,
                       let transfer = active[easy] else { continue }
-                let result = message.pointee.data.result
+                // Read the response off the handle before it goes back to the pool.
+                let outcome = transfer.finish(result: message.pointee.data.result)
                 remove(transfer)
-                complete(transfer, with: transfer.finish(result: result))
+                complete(transfer, with: outcome)
             }
             var ready: Int32 = 0
             curl_multi_poll(multi, nil, 0, 1000, &ready)
@@ -129,6 +133,7 @@ final class CurlMultiEngine: @unchecked Sendable {
     private func remove(_ transfer: CurlTransfer) {
         curl_multi_remove_handle(multi, transfer.handle)
         active[transfer.handle] = nil
+        pool.checkIn(transfer.easy)
     }
 
     private func complete(_ transfer: CurlTransfer, with result: Result<HTTPResponse, any Error>) {

@@ -9,7 +9,8 @@ import Synchronization
 /// handle, buffers and continuation are touched only by the engine thread. The only state
 /// shared across threads is `cancelled`, which is a `Mutex`.
 final class CurlTransfer: @unchecked Sendable {
-    let handle: UnsafeMutableRawPointer
+    let easy: CurlEasyHandle
+    var handle: UnsafeMutableRawPointer { easy.raw }
     let requestDescription: String
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private let bodyStorage: UnsafeMutableRawBufferPointer
@@ -20,12 +21,12 @@ final class CurlTransfer: @unchecked Sendable {
     var continuation: CheckedContinuation<HTTPResponse, any Error>?
     private let cancelled = Mutex(false)
 
-    init(_ request: HTTPRequest) throws {
+    init(_ request: HTTPRequest, pool: CurlHandlePool) throws {
         CurlGlobal.ensureInitialised()
-        guard let handle = curl_easy_init() else {
+        guard let easy = pool.checkOut() else {
             throw HTTPClientError(code: .invalidRequest, message: "curl_easy_init failed", request: request.method)
         }
-        self.handle = handle
+        self.easy = easy
         self.requestDescription = "\(request.method) \(Self.redactQuery(request.url))"
         self.isHead = request.method == "HEAD"
         self.bodyStorage = .allocate(byteCount: max(request.body.count, 1), alignment: 1)
@@ -36,7 +37,8 @@ final class CurlTransfer: @unchecked Sendable {
     }
 
     deinit {
-        curl_easy_cleanup(handle)
+        // The easy handle goes back to the pool (or is freed by its own deinit); its options still
+        // point here until the next reset, but nobody uses it before that.
         if let headerList { curl_slist_free_all(headerList) }
         bodyStorage.deallocate()
     }
@@ -117,23 +119,26 @@ final class CurlTransfer: @unchecked Sendable {
             let transfer = Unmanaged<CurlTransfer>.fromOpaque(context!).takeUnretainedValue()
             let length = size * count
             if let data, length > 0 {
-                let line = String(decoding: UnsafeRawBufferPointer(start: data, count: length), as: UTF8.self)
-                transfer.receivedHeaderLine(line)
+                transfer.receivedHeaderLine(UnsafeRawBufferPointer(start: data, count: length))
             }
             return length
         }, "HEADERFUNCTION")
     }
 
-    private func receivedHeaderLine(_ rawLine: String) {
-        let line = rawLine.trimmingSuffix()
-        if line.hasPrefix("HTTP/") {
+    /// Parses one raw header line in bytes (cheaper than `Character` processing at high rates).
+    private func receivedHeaderLine(_ line: UnsafeRawBufferPointer) {
+        if line.starts(with: "HTTP/".utf8) {
             responseHeaders = [:]  // a new response (after 100 Continue, say) starts over
             return
         }
-        guard let colon = line.firstIndex(of: ":") else { return }
-        let name = line[..<colon].lowercased()
-        let value = line[line.index(after: colon)...].drop(while: { $0 == " " || $0 == "\t" })
-        responseHeaders[name] = String(value)
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return }
+        let isSpace = { (byte: UInt8) in byte == 0x20 || byte == 0x09 || byte == 0x0d || byte == 0x0a }
+        var start = colon + 1
+        var end = line.count
+        while start < end, isSpace(line[start]) { start += 1 }
+        while end > start, isSpace(line[end - 1]) { end -= 1 }
+        let name = String(decoding: line[..<colon].map { (0x41...0x5a).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
+        responseHeaders[name] = String(decoding: UnsafeRawBufferPointer(rebasing: line[start..<end]), as: UTF8.self)
     }
 
     /// Builds the response or the error once libcurl reports the transfer done.
@@ -170,16 +175,5 @@ extension Duration {
     var milliseconds: Int {
         let (seconds, attoseconds) = components
         return max(1, Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000))
-    }
-}
-
-extension String {
-    func trimmingSuffix() -> Substring {
-        var end = endIndex
-        // "\r\n" is one Character in Swift, so test for newlines rather than comparing to "\r" or "\n".
-        while end > startIndex, let last = self[..<end].last, last.isNewline || last == " " || last == "\t" {
-            end = index(before: end)
-        }
-        return self[..<end]
     }
 }

@@ -21,7 +21,7 @@ public final class HTTPClient: Sendable {
     /// - Throws: ``HTTPClientError`` when no response arrived; `CancellationError` when the
     ///   calling task was cancelled.
     public func execute(_ request: HTTPRequest) async throws -> HTTPResponse {
-        let transfer = try CurlTransfer(request)
+        let transfer = try CurlTransfer(request, pool: engine.pool)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 transfer.continuation = continuation

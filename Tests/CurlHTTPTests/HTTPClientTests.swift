@@ -1,4 +1,4 @@
-@testable import CurlHTTP
+import CurlHTTP
 import Foundation
 import Testing
 
@@ -74,11 +74,4 @@ final class SilentServer: @unchecked Sendable {
     }
 
     func close() { _ = Glibc.close(socket) }
-}
-
-@Suite struct HeaderLineTests {
-    @Test func crlfIsTrimmedFromHeaderValues() {
-        #expect("Content-Length: 12\r\n".trimmingSuffix() == "Content-Length: 12")
-        #expect("ETag: \"x\" \r\n".trimmingSuffix() == "ETag: \"x\"")
-    }
 }

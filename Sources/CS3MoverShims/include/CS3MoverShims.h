@@ -25,3 +25,5 @@ CURLcode s3m_curl_easy_getinfo_double(CURL *handle, CURLINFO info, double *value
 CURLMcode s3m_curl_multi_setopt_long(CURLM *handle, CURLMoption option, long value);
 /// xmlFree is a mutable global function pointer, which Swift 6 rejects as unsafe shared state.
 void s3m_xml_free(void *pointer);
+/// mallopt lives in <malloc.h>, which Swift's Glibc module does not export; caps glibc's malloc arenas.
+int s3m_limit_malloc_arenas(int arenas);
