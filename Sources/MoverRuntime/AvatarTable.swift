@@ -19,19 +19,21 @@ public struct AvatarTable: Sendable {
         """
     }
 
-    /// `$1` old paths, `$2` new paths (text arrays, same length) → one row per distinct old path:
-    /// (old path, rows updated, whether some row already held its new path before the statement).
+    /// `$1` old paths, `$2` new paths (text arrays, same length) → (old path, rows updated) for each
+    /// old path that matched. One statement, so one commit for the whole batch.
     var repointBatch: String {
         """
         WITH pairs AS (SELECT DISTINCT old, new FROM unnest($1::text[], $2::text[]) AS p(old, new)),
         updated AS (
             UPDATE \(table) AS t SET \(column) = pairs.new FROM pairs WHERE t.\(column) = pairs.old RETURNING pairs.old AS old
-        ),
-        counts AS (SELECT old, count(*) AS n FROM updated GROUP BY old),
-        already AS (SELECT DISTINCT \(column) AS path FROM \(table) WHERE \(column) = ANY ($2::text[]))
-        SELECT pairs.old, coalesce(counts.n, 0), already.path IS NOT NULL
-        FROM pairs LEFT JOIN counts ON counts.old = pairs.old LEFT JOIN already ON already.path = pairs.new
+        )
+        SELECT old, count(*) FROM updated GROUP BY old
         """
+    }
+
+    /// `$1` paths (text array) → those that some row holds.
+    var existingPaths: String {
+        "SELECT DISTINCT \(column) FROM \(table) WHERE \(column) = ANY ($1::text[])"
     }
 
     /// Whether an index leads with the path column (`$1` table as regclass text).

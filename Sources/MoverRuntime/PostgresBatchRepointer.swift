@@ -16,16 +16,28 @@ public final class PostgresBatchRepointer: PathRepointer {
 
     private let coalescer: Coalescer<Request, RepointOutcome>
 
-    public init(client: PostgresClient, table: AvatarTable, maxBatch: Int = 1000) {
-        let statement = table.repointBatch
-        coalescer = Coalescer(maxBatch: maxBatch) { requests in
-            let result = try await client.execute(statement, [
+    /// - Parameter linger: how long a batch waits for more requests; worth a few milliseconds when
+    ///   the path column has no index, because every statement then scans the whole table.
+    public init(client: PostgresClient, table: AvatarTable, maxBatch: Int = 1000, linger: Duration = .zero) {
+        let update = table.repointBatch
+        let existing = table.existingPaths
+        coalescer = Coalescer(maxBatch: maxBatch, linger: linger) { requests in
+            let result = try await client.execute(update, [
                 postgresArrayLiteral(requests.map(\.oldPath)), postgresArrayLiteral(requests.map(\.newPath)),
             ])
             var byOldPath: [String: (updated: Int, alreadyThere: Bool)] = [:]
             for row in result.rows {
                 guard let old = row[0] else { continue }
-                byOldPath[old] = (Int(row[1] ?? "0") ?? 0, row[2] == "t")
+                byOldPath[old] = (Int(row[1] ?? "0") ?? 0, false)
+            }
+            // Only objects that updated nothing need a second look: repeats, or rows that do not exist.
+            let unmatched = requests.filter { (byOldPath[$0.oldPath]?.updated ?? 0) == 0 }
+            if !unmatched.isEmpty {
+                let found = try await client.execute(existing, [postgresArrayLiteral(unmatched.map(\.newPath))])
+                let present = Set(found.rows.compactMap { $0[0] })
+                for request in unmatched where present.contains(request.newPath) {
+                    byOldPath[request.oldPath] = (0, true)
+                }
             }
             var reported = Set<String>()
             return requests.map { request in

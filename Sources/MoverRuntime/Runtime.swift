@@ -51,7 +51,10 @@ public final class Runtime: Sendable {
     }
 
     /// The copy-then-update handler shared by the worker and the backfill.
-    public func handler() throws -> MigrationHandler {
+    ///
+    /// - Parameter pathIndexed: whether the path column has an index; without one, updates wait a
+    ///   few milliseconds to form larger batches, since each statement scans the table.
+    public func handler(pathIndexed: Bool = true) throws -> MigrationHandler {
         let copier = S3ObjectCopier(
             client: try s3(), sourceBucket: try settings.bucket(.sourceBucket),
             destinationBucket: try settings.bucket(.destinationBucket),
@@ -59,7 +62,8 @@ public final class Runtime: Sendable {
             partSize: try settings.bytes(.partSize, minimum: 5 * 1024 * 1024))
         return MigrationHandler(
             mapper: try settings.keyMapper(), copier: copier,
-            repointer: PostgresBatchRepointer(client: database, table: try avatarTable()),
+            repointer: PostgresBatchRepointer(client: database, table: try avatarTable(),
+                                              linger: pathIndexed ? .zero : .milliseconds(10)),
             retry: retry, logger: logger)
     }
 
@@ -86,16 +90,19 @@ public final class Runtime: Sendable {
 
     /// Warns loudly when no index leads with the path column (each lookup then scans the whole
     /// table), or builds one with `CREATE INDEX CONCURRENTLY` when `create` is true.
-    public func checkPathIndex(create: Bool) async {
-        guard let table = try? avatarTable() else { return }
+    /// - Returns: whether the column is indexed now.
+    @discardableResult
+    public func checkPathIndex(create: Bool) async -> Bool {
+        guard let table = try? avatarTable() else { return false }
         do {
             let present = try await database.execute(table.hasPathIndex, [table.table.quoted, table.column.raw.lowercased()]).scalar == "t"
-            if present { return }
+            if present { return true }
             if create {
                 logger.notice("creating an index on the path column (CREATE INDEX CONCURRENTLY); writes continue meanwhile",
                               metadata: ["table": "\(table.table)", "column": "\(table.column)"])
                 try await database.execute(table.createPathIndex)
                 logger.notice("index created")
+                return true
             } else {
                 logger.warning("""
                     NO INDEX on \(table.table.raw).\(table.column.raw): every update and lookup scans the whole table. \
@@ -106,6 +113,7 @@ public final class Runtime: Sendable {
         } catch {
             logger.warning("could not check or create the path index", metadata: ["error": "\(error)"])
         }
+        return false
     }
 
     /// Runs a start-up check, retrying transient failures (an endpoint that is down or answering

@@ -91,6 +91,7 @@ struct BackfillCommand: AsyncParsableCommand {
         // Fail fast, before touching anything: wrong credentials, a missing bucket, table or queue.
         _ = try await s3.listObjectsPage(bucket: sourceBucket, prefix: mapper.sourceListPrefix, maxKeys: 1)
         var process: Backfill.Process?
+        var pathIndexed = true
         if enqueue {
             let queueURL = try settings.queueURL()
             let sqs = try runtime.sqs()
@@ -104,10 +105,10 @@ struct BackfillCommand: AsyncParsableCommand {
                                             sourceBucket: sourceBucket, destinationBucket: destinationBucket) { print($0) }
                 process = { try await planner.process($0) }
             } else {
-                await runtime.checkPathIndex(create: createIndex)
+                pathIndexed = await runtime.checkPathIndex(create: createIndex)
             }
         }
-        let handler: MigrationHandler = enqueue ? Self.unusedHandler(mapper: mapper, logger: logger) : try runtime.handler()
+        let handler: MigrationHandler = enqueue ? Self.unusedHandler(mapper: mapper, logger: logger) : try runtime.handler(pathIndexed: pathIndexed)
         var onFailure: (@Sendable (String, any Error) -> Void)?
         if let report {
             onFailure = { key, error in report.failure(key: key, error: error) }

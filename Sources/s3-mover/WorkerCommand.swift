@@ -50,7 +50,6 @@ struct WorkerCommand: AsyncParsableCommand {
             let queueURL = try settings.queueURL()
             let sourceBucket = try settings.bucket(.sourceBucket)
             let runtime = try Runtime(settings: settings, logger: logger)
-            let processor = MessageProcessor(sourceBucket: sourceBucket, handler: try runtime.handler(), tally: MigrationTally(), logger: logger)
             let sqs = try runtime.sqs()
             let queue = SQSMessageQueue(client: sqs, queueURL: queueURL)
             // Fail fast on a wrong queue, wrong credentials or a missing table; wait out an outage.
@@ -58,7 +57,9 @@ struct WorkerCommand: AsyncParsableCommand {
                 try await sqs.queueAttributes(queueURL: queueURL, names: ["QueueArn"])
             }
             try await runtime.checkDatabase(tolerateOutage: true)
-            await runtime.checkPathIndex(create: createIndex)
+            let pathIndexed = await runtime.checkPathIndex(create: createIndex)
+            let processor = MessageProcessor(sourceBucket: sourceBucket, handler: try runtime.handler(pathIndexed: pathIndexed),
+                                             tally: MigrationTally(), logger: logger)
             let worker = Worker(
                 queue: queue, processor: processor,
                 configuration: .init(concurrency: concurrency, waitSeconds: waitSeconds, drain: drain, shutdownGrace: .seconds(shutdownGrace)),
