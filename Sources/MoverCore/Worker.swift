@@ -14,9 +14,13 @@ public struct Worker: Sendable {
         public var drain: Bool
         /// After shutdown is requested, how long in-flight work may take before it is abandoned.
         public var shutdownGrace: Duration
+        /// Concurrent ReceiveMessage loops.
+        public var receivers: Int
 
-        public init(concurrency: Int = 32, waitSeconds: Int = 20, drain: Bool = false, shutdownGrace: Duration = .seconds(25)) {
+        public init(concurrency: Int = 32, waitSeconds: Int = 20, drain: Bool = false, shutdownGrace: Duration = .seconds(25),
+                    receivers: Int? = nil) {
             self.concurrency = max(1, concurrency)
+            self.receivers = max(1, receivers ?? min(4, max(1, concurrency / 16)))
             self.waitSeconds = min(max(waitSeconds, 0), 20)
             self.drain = drain
             self.shutdownGrace = shutdownGrace
@@ -53,17 +57,35 @@ public struct Worker: Sendable {
         defer { graceTimer.cancel() }
 
         let visibility = await visibilityTimeout()
+        // Several receive loops share the permits: one ReceiveMessage at a time caps a worker at
+        // 10 messages per round trip.
+        let receivers = configuration.receivers
+        let drained = ShutdownSignal()
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<receivers {
+                group.addTask { [self] in
+                    await receiveLoop(shutdown: shutdown, drained: drained, permits: permits, inFlight: inFlight, visibility: visibility)
+                }
+            }
+        }
+        await inFlight.waitForAll()
+    }
+
+    /// Receives batches and hands them to processing tasks until shutdown (or, with `drain`, until
+    /// the queue is empty and nothing is in flight).
+    private func receiveLoop(shutdown: ShutdownSignal, drained: ShutdownSignal, permits: AsyncPermits,
+                             inFlight: InFlightTasks, visibility: Int) async {
         var failedReceives = 0
         // Receive waits are short while draining, so that the end is noticed quickly.
         let wait = configuration.drain ? min(configuration.waitSeconds, 1) : configuration.waitSeconds
-        while !shutdown.isTriggered {
+        while !shutdown.isTriggered && !drained.isTriggered {
             // During an outage the held messages wait for the dependency; new ones would only wait too.
             if processor.health.outage != nil && permits.inUse > 0 {
                 await shutdown.sleep(for: .milliseconds(250))
                 continue
             }
             let granted = await permits.acquire(upTo: 10)
-            if shutdown.isTriggered { permits.release(granted); break }
+            if shutdown.isTriggered || drained.isTriggered { permits.release(granted); break }
             let batch: [QueueMessage]
             do {
                 batch = try await shutdown.cancellingOnShutdown { [queue] in
@@ -83,7 +105,10 @@ public struct Worker: Sendable {
             }
             permits.release(granted - batch.count)
             if batch.isEmpty {
-                if configuration.drain, permits.inUse == 0, await queueIsEmpty() { break }
+                if configuration.drain, inFlight.count == 0, await queueIsEmpty(), inFlight.count == 0 {
+                    drained.trigger()
+                    break
+                }
                 continue
             }
             processor.tally.recordMessages(received: batch.count)
@@ -92,7 +117,6 @@ public struct Worker: Sendable {
                 permits.release(batch.count)
             }
         }
-        await inFlight.waitForAll()
     }
 
     private func queueIsEmpty() async -> Bool {
@@ -206,6 +230,9 @@ final class InFlightTasks: Sendable {
         }
         waiters.forEach { $0.resume() }
     }
+
+    /// Tasks still running.
+    var count: Int { state.withLock { $0.tasks.count } }
 
     /// Cancels every task; returns how many there were.
     func cancelAll() -> Int {

@@ -30,6 +30,9 @@ struct WorkerCommand: AsyncParsableCommand {
     @Flag(help: "Exit 0 once the queue is empty and nothing is in flight (for tests and one-shot drain jobs).")
     var drain = false
 
+    @Option(help: "Concurrent ReceiveMessage loops (default: concurrency / 16, 1 to 4).")
+    var receivers: Int?
+
     @Option(help: "Seconds in-flight work may take after SIGTERM before it is abandoned (fits Kubernetes' default 30 s).")
     var shutdownGrace = 25
 
@@ -62,7 +65,8 @@ struct WorkerCommand: AsyncParsableCommand {
                                              tally: MigrationTally(), logger: logger)
             let worker = Worker(
                 queue: queue, processor: processor,
-                configuration: .init(concurrency: concurrency, waitSeconds: waitSeconds, drain: drain, shutdownGrace: .seconds(shutdownGrace)),
+                configuration: .init(concurrency: concurrency, waitSeconds: waitSeconds, drain: drain, shutdownGrace: .seconds(shutdownGrace),
+                               receivers: receivers),
                 logger: logger)
             return (runtime, worker)
         }
