@@ -74,6 +74,10 @@ extension SQSClient {
         struct Success: Decodable { var Id: String }
         var Successful: [Success]?
         var Failed: [Failed]?
+
+        var failures: [SQSBatchFailure] {
+            (self.Failed ?? []).map { SQSBatchFailure(id: $0.Id, code: $0.Code, message: $0.Message ?? "", senderFault: $0.SenderFault ?? false) }
+        }
     }
 
     /// `DeleteMessageBatch` for up to 10 `(id, receiptHandle)` entries. Returns the entries SQS
@@ -85,9 +89,7 @@ extension SQSClient {
             "DeleteMessageBatch",
             DeleteBatchInput(QueueUrl: queueURL, Entries: entries.map { .init(Id: $0.id, ReceiptHandle: $0.receiptHandle) }),
             as: BatchOutput.self)
-        return (output.Failed ?? []).map {
-            SQSBatchFailure(id: $0.Id, code: $0.Code, message: $0.Message ?? "", senderFault: $0.SenderFault ?? false)
-        }
+        return output.failures
     }
 
     private struct ChangeVisibilityInput: Encodable {
@@ -122,9 +124,7 @@ extension SQSClient {
                 .init(Id: $0.id, ReceiptHandle: $0.receiptHandle, VisibilityTimeout: visibilityTimeout)
             }),
             as: BatchOutput.self)
-        return (output.Failed ?? []).map {
-            SQSBatchFailure(id: $0.Id, code: $0.Code, message: $0.Message ?? "", senderFault: $0.SenderFault ?? false)
-        }
+        return output.failures
     }
 
     private struct AttributesInput: Encodable {
@@ -169,9 +169,7 @@ extension SQSClient {
             "SendMessageBatch",
             SendBatchInput(QueueUrl: queueURL, Entries: entries.map { .init(Id: $0.id, MessageBody: $0.body) }),
             as: BatchOutput.self)
-        return (output.Failed ?? []).map {
-            SQSBatchFailure(id: $0.Id, code: $0.Code, message: $0.Message ?? "", senderFault: $0.SenderFault ?? false)
-        }
+        return output.failures
     }
 
     private struct CreateQueueInput: Encodable {

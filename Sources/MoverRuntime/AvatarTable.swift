@@ -11,14 +11,6 @@ public struct AvatarTable: Sendable {
         self.column = column
     }
 
-    /// `$1` new path, `$2` old path → (rows updated, whether some row already held the new path).
-    var repoint: String {
-        """
-        WITH updated AS (UPDATE \(table) SET \(column) = $1 WHERE \(column) = $2 RETURNING 1)
-        SELECT (SELECT count(*) FROM updated), EXISTS (SELECT 1 FROM \(table) WHERE \(column) = $1)
-        """
-    }
-
     /// `$1` old paths, `$2` new paths (text arrays, same length) → (old path, rows updated) for each
     /// old path that matched. One statement, so one commit for the whole batch.
     var repointBatch: String {

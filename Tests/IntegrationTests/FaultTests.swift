@@ -103,6 +103,26 @@ struct FaultTests {
         print("postgresRestartDuringBacklog: 60 messages, 1 PostgreSQL stop/start (8 s down); worker summary:\n\(String(decoding: output.wait(), as: UTF8.self))")
     }
 
+    @Test func postgresUnavailableAtStart() async throws {
+        let fixture = try await Fixture.make("faults-pgstart", queue: true, visibilityTimeout: 2, maxReceiveCount: 2)
+        defer { Task { await fixture.tearDown() } }
+        let keys = try await Self.backlog(fixture, count: 30)
+        let pgCtl = Stack.root.appendingPathComponent("deploy/local/pg-ctl.sh").path
+        #expect(await Command.spawnAndWait(pgCtl, ["stop"]) == 0)
+        let worker = try Command.start(Stack.binary, ["worker", "--concurrency", "4", "--wait-seconds", "1"], environment: fixture.environment)
+        try await Task.sleep(for: .seconds(6))
+        #expect(worker.process.isRunning)  // it waits; it does not exit
+        #expect(await Command.spawnAndWait(pgCtl, ["start"]) == 0)
+        #expect(await eventually(timeout: .seconds(90)) {
+            ((try? await fixture.paths()) ?? []).allSatisfy { $0.hasPrefix("avatar/") }
+        })
+        #expect(await eventually { (try? await fixture.depth(fixture.queueURL!)) == 0 })
+        let (status, _) = worker.stop(signal: SIGTERM)
+        #expect(status == 0)
+        try await Self.assertComplete(fixture, keys: keys)
+        print("postgresUnavailableAtStart: 30 messages, PostgreSQL down for the worker's first 6 s")
+    }
+
     @Test(arguments: [SIGTERM, SIGKILL])
     func signalDuringBacklogThenRestart(signal: Int32) async throws {
         let fixture = try await Fixture.make("faults-sig\(signal)", queue: true, visibilityTimeout: 2, maxReceiveCount: 5)
