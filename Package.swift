@@ -61,7 +61,7 @@ let package = Package(
 
         // MARK: Tests.
         .testTarget(name: "MoverCoreTests", dependencies: ["MoverCore"]),
-        .testTarget(name: "AWSTests", dependencies: ["AWS", "CurlHTTP"], exclude: ["golden_sigv4.py"]),
+        .testTarget(name: "AWSTests", dependencies: ["AWS", "CurlHTTP", .product(name: "Logging", package: "swift-log")], exclude: ["golden_sigv4.py"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP"]),
         .testTarget(name: "MoverRuntimeTests", dependencies: ["MoverRuntime", "MoverCore", "AWS", "Postgres", "CurlHTTP"]),

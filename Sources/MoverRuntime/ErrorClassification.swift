@@ -29,3 +29,9 @@ extension XMLParseError: ClassifiedError {
     public var failureClass: FailureClass { .permanent }
     public var failureCode: String { "InvalidXML" }
 }
+
+extension CredentialError: ClassifiedError {
+    /// Unreachable credential endpoints and 5xx answers are outages; a refused role is not.
+    public var failureClass: FailureClass { isTransient ? .transient : .permanent }
+    public var failureCode: String { code }
+}

@@ -11,6 +11,8 @@ public final class Runtime: Sendable {
     public let http: HTTPClient
     public let aws: AWSEnvironment
     public let credentials: any CredentialProvider
+    /// Where the credentials come from (safe to log).
+    public let credentialSource: String
     public let retry: RetryPolicy
     private let databaseClient: PostgresClient?
 
@@ -18,15 +20,22 @@ public final class Runtime: Sendable {
     public init(settings: Settings, logger: Logger, needsDatabase: Bool = true) throws {
         self.settings = settings
         self.logger = logger
-        aws = try settings.awsEnvironment()
-        credentials = try settings.credentialProvider()
-        retry = RetryPolicy()
-        if needsDatabase {
-            databaseClient = PostgresClient(conninfo: try settings.connectionString(), logger: logger)
-        } else {
-            databaseClient = nil
+        let profiles = try settings.awsProfiles()
+        aws = try settings.awsEnvironment(profiles: profiles)
+        let connectionString = needsDatabase ? try settings.connectionString() : nil
+        let http = HTTPClient()
+        do {
+            let resolved = try settings.credentials(aws: aws, profiles: profiles, http: http, logger: logger)
+            credentials = resolved.provider
+            credentialSource = resolved.source
+        } catch {
+            http.shutdown()
+            throw error
         }
-        http = HTTPClient()
+        self.http = http
+        retry = RetryPolicy()
+        databaseClient = connectionString.map { PostgresClient(conninfo: $0, logger: logger) }
+        logger.debug("AWS credentials", metadata: ["source": "\(credentialSource)", "region": "\(aws.region)"])
     }
 
     /// The S3 client.

@@ -1,4 +1,6 @@
 public import AWS
+public import CurlHTTP
+public import Logging
 public import MoverCore
 public import Postgres
 
@@ -93,22 +95,29 @@ public struct Settings: Sendable {
         return url
     }
 
-    /// Region and endpoints as the AWS SDKs resolve them.
-    public func awsEnvironment() throws -> AWSEnvironment {
+    /// The shared AWS config and credentials files (`AWS_CONFIG_FILE`, `AWS_SHARED_CREDENTIALS_FILE`, `AWS_PROFILE`).
+    public func awsProfiles() throws -> AWSProfileFiles {
+        try AWSProfileFiles(environment: environment)
+    }
+
+    /// Region and endpoints as the AWS SDKs resolve them: `AWS_REGION`, `AWS_DEFAULT_REGION`,
+    /// then the profile's `region`.
+    public func awsEnvironment(profiles: AWSProfileFiles? = nil) throws -> AWSEnvironment {
         do {
-            return try AWSEnvironment(environment: environment)
+            let profiles = try profiles ?? awsProfiles()
+            return try AWSEnvironment(environment: environment, defaultRegion: profiles.region)
         } catch let error as AWSConfigurationError {
             throw SettingsError(variable: error.setting, flag: nil, problem: error.message)
         }
     }
 
-    /// Credentials from the environment.
-    public func credentialProvider() throws -> any CredentialProvider {
-        guard let provider = EnvironmentCredentialProvider(environment: environment) else {
-            let missing = environment["AWS_ACCESS_KEY_ID"].map { $0.isEmpty } ?? true ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY"
-            throw SettingsError(variable: missing, flag: nil, problem: "is not set; no AWS credentials are available")
+    /// The default credential chain's choice for these settings (see ``CredentialChain``).
+    public func credentials(aws: AWSEnvironment, profiles: AWSProfileFiles, http: HTTPClient, logger: Logger) throws -> ResolvedCredentials {
+        do {
+            return try CredentialChain.resolve(environment: environment, profiles: profiles, aws: aws, http: http, logger: logger)
+        } catch let error as AWSConfigurationError {
+            throw SettingsError(variable: error.setting, flag: nil, problem: error.message)
         }
-        return provider
     }
 }
 

@@ -1,11 +1,13 @@
 import ArgumentParser
+import AWS
 import FoundationEssentials
 import MoverRuntime
 
 /// Prints one `error:` line to stderr and exits with the code that fits the failure.
 enum Failure {
     static func exit(_ error: any Error) -> ExitCode {
-        let code: Int32 = error is SettingsError ? 2 : 3
+        let isConfiguration = error is SettingsError || (error as? CredentialError)?.isConfigurationError == true
+        let code: Int32 = isConfiguration ? 2 : 3
         StandardError.write("error: \(error)\n")
         return ExitCode(code)
     }

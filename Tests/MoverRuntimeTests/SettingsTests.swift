@@ -46,19 +46,6 @@ import Testing
         #expect(url?.hasPrefix("https") == true)
     }
 
-    @Test func missingCredentialsNameTheVariable() {
-        #expect {
-            try Settings(environment: ["AWS_REGION": "us-east-1"]).credentialProvider()
-        } throws: { error in
-            (error as? SettingsError)?.variable == "AWS_ACCESS_KEY_ID"
-        }
-        #expect {
-            try Settings(environment: ["AWS_ACCESS_KEY_ID": "x"]).credentialProvider()
-        } throws: { error in
-            (error as? SettingsError)?.variable == "AWS_SECRET_ACCESS_KEY"
-        }
-    }
-
     @Test func emptyValuesCountAsUnset() {
         #expect(Settings(environment: ["DB_TABLE": "  "]).value(.dbTable) == "avatars")
     }
