@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP"]),
         .testTarget(name: "MoverRuntimeTests", dependencies: ["MoverRuntime", "MoverCore", "AWS", "Postgres", "CurlHTTP"]),
         .testTarget(name: "IntegrationTests", dependencies: ["MoverRuntime", "MoverCore", "AWS", "Postgres", "CurlHTTP"],
-                    exclude: ["Support/fault_proxy.py"]),
+                    exclude: ["Support/fault_proxy.py", "Support/credential_endpoints.py"]),
     ]
 )
 
