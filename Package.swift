@@ -17,6 +17,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.60.0"),
     ],
     targets: [
         // MARK: C system libraries (headers only; linked through pkg-config).
@@ -44,6 +47,17 @@ let package = Package(
         // MARK: Pure core: no C, no network.
         .target(name: "MoverCore", dependencies: [
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+        ]),
+
+        // MARK: /metrics, /healthz and /readyz on a small SwiftNIO server.
+        .target(name: "Observability", dependencies: [
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
 
         // MARK: Adapters, settings and the commands' logic.
@@ -54,13 +68,17 @@ let package = Package(
 
         // MARK: The executable: wiring only.
         .executableTarget(name: "s3-mover", dependencies: [
-            "MoverRuntime", "MoverCore", "AWS", "CS3MoverShims",
+            "MoverRuntime", "MoverCore", "AWS", "CS3MoverShims", "Observability",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         // MARK: Tests.
         .testTarget(name: "MoverCoreTests", dependencies: ["MoverCore"]),
+        .testTarget(name: "ObservabilityTests", dependencies: [
+            "Observability", "CurlHTTP", .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"), .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "AWSTests", dependencies: ["AWS", "CurlHTTP", .product(name: "Logging", package: "swift-log")], exclude: ["golden_sigv4.py"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP"]),

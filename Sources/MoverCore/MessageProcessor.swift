@@ -93,6 +93,7 @@ public struct MessageProcessor: Sendable {
             }
         }
         tally.record(outcome)
+        if let eventTime = event.eventTime, let age = EventAge.since(eventTime) { MoverMetrics.eventCompleted(age: age) }
         logger.debug("object processed", metadata: ["key": "\(event.key)", "bucket": "\(event.bucket)", "outcome": "\(outcome.label)"])
         return nil
     }

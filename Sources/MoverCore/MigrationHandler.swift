@@ -33,11 +33,21 @@ public struct MigrationHandler: Sendable {
         if mapper.isDestinationKey(sourceKey) { return .skipped(.destinationKey) }
         guard let destinationKey = mapper.destinationKey(for: sourceKey) else { return .skipped(.notSourceKey) }
         let ifMatch = eTag.map { "\"\($0)\"" }
+        return try await MoverMetrics.inFlight {
+            try await copyAndRepoint(sourceKey: sourceKey, destinationKey: destinationKey, ifMatch: ifMatch, versionId: versionId, size: size)
+        }
+    }
+
+    private func copyAndRepoint(
+        sourceKey: String, destinationKey: String, ifMatch: String?, versionId: String?, size: Int64?
+    ) async throws -> MigrationOutcome {
 
         let copy: CopyOutcome
         do {
             copy = try await retry.run {
-                try await copier.copy(sourceKey: sourceKey, destinationKey: destinationKey, ifMatch: ifMatch, versionId: versionId, size: size)
+                try await MoverMetrics.timedCopy {
+                    try await copier.copy(sourceKey: sourceKey, destinationKey: destinationKey, ifMatch: ifMatch, versionId: versionId, size: size)
+                }
             } onRetry: { error, attempt, delay in
                 logger.debug("retrying copy", metadata: ["key": "\(sourceKey)", "error": "\(error.failureCode)", "attempt": "\(attempt)"])
             }
@@ -69,7 +79,9 @@ public struct MigrationHandler: Sendable {
         let repoint: RepointOutcome
         do {
             repoint = try await retry.run {
-                try await repointer.repoint(from: sourceKey, to: destinationKey)
+                try await MoverMetrics.timedUpdate {
+                    try await repointer.repoint(from: sourceKey, to: destinationKey)
+                }
             } onRetry: { error, attempt, delay in
                 logger.debug("retrying update", metadata: ["key": "\(sourceKey)", "error": "\(error.failureCode)", "attempt": "\(attempt)"])
             }

@@ -28,8 +28,9 @@ public final class MigrationTally: Sendable {
 
     public init() {}
 
-    /// Records one object's outcome.
+    /// Records one object's outcome (and counts it in the metrics).
     public func record(_ outcome: MigrationOutcome) {
+        MoverMetrics.record(outcome)
         state.withLock { tally in
             switch outcome {
             case .migrated(let rows):
@@ -48,6 +49,7 @@ public final class MigrationTally: Sendable {
 
     /// Records one object that failed with `code`.
     public func recordFailure(code: String) {
+        MoverMetrics.failed(code)
         state.withLock { tally in
             tally.failed += 1
             tally.failedByCode[code, default: 0] += 1
@@ -56,6 +58,7 @@ public final class MigrationTally: Sendable {
 
     /// Records message-level events.
     public func recordMessages(received: Int = 0, deleted: Int = 0, kept: Int = 0, malformed: Int = 0) {
+        MoverMetrics.messages(received: received, deleted: deleted, kept: kept)
         state.withLock { tally in
             tally.messagesReceived += received
             tally.messagesDeleted += deleted

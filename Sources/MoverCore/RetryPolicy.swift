@@ -52,6 +52,7 @@ public struct RetryPolicy: Sendable {
                     throw error
                 }
                 let pause = delay(beforeRetry: attempt, after: failure)
+                MoverMetrics.retried(error.failureCode)
                 onRetry(error, attempt, pause)
                 try await Task.sleep(for: pause)
                 attempt += 1

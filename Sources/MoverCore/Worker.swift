@@ -31,12 +31,16 @@ public struct Worker: Sendable {
     public let processor: MessageProcessor
     public let configuration: Configuration
     public let logger: Logger
+    /// The receive loops' pulse, for a liveness probe.
+    public let liveness: PollLoopLiveness
 
-    public init(queue: any MessageQueue, processor: MessageProcessor, configuration: Configuration, logger: Logger) {
+    public init(queue: any MessageQueue, processor: MessageProcessor, configuration: Configuration, logger: Logger,
+                liveness: PollLoopLiveness = PollLoopLiveness()) {
         self.queue = queue
         self.processor = processor
         self.configuration = configuration
         self.logger = logger
+        self.liveness = liveness
     }
 
     /// Runs until `shutdown` is triggered (or, with `drain`, until the queue is empty).
@@ -68,6 +72,7 @@ public struct Worker: Sendable {
                 }
             }
         }
+        liveness.stop()
         await inFlight.waitForAll()
     }
 
@@ -79,12 +84,13 @@ public struct Worker: Sendable {
         // Receive waits are short while draining, so that the end is noticed quickly.
         let wait = configuration.drain ? min(configuration.waitSeconds, 1) : configuration.waitSeconds
         while !shutdown.isTriggered && !drained.isTriggered {
+            liveness.tick()
             // During an outage the held messages wait for the dependency; new ones would only wait too.
             if processor.health.outage != nil && permits.inUse > 0 {
-                await shutdown.sleep(for: .milliseconds(250))
+                await liveness.waiting { await shutdown.sleep(for: .milliseconds(250)) }
                 continue
             }
-            let granted = await permits.acquire(upTo: 10)
+            let granted = await liveness.waiting { await permits.acquire(upTo: 10) }
             if shutdown.isTriggered || drained.isTriggered { permits.release(granted); break }
             let batch: [QueueMessage]
             do {

@@ -48,6 +48,9 @@ public final class Runtime: Sendable {
         try SQSClient(environment: aws, credentials: credentials, http: http)
     }
 
+    /// Whether this runtime has a database client.
+    public var hasDatabase: Bool { databaseClient != nil }
+
     /// The database client (only when created with `needsDatabase`).
     public var database: PostgresClient {
         guard let databaseClient else { preconditionFailure("Runtime created without a database") }

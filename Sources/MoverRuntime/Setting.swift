@@ -11,6 +11,7 @@ public enum Setting: String, Sendable, CaseIterable {
     case queueURL = "SQS_QUEUE_URL"
     case multipartThreshold = "S3_MULTIPART_THRESHOLD"
     case partSize = "S3_MULTIPART_PART_SIZE"
+    case metricsPort = "METRICS_PORT"
 
     /// The environment variable.
     public var variable: String { rawValue }
@@ -29,6 +30,7 @@ public enum Setting: String, Sendable, CaseIterable {
         case .queueURL: "--queue-url"
         case .multipartThreshold: "--multipart-threshold"
         case .partSize: "--part-size"
+        case .metricsPort: "--metrics-port"
         }
     }
 

@@ -85,6 +85,16 @@ public struct Settings: Sendable {
         return value
     }
 
+    /// The port for /metrics, /healthz and /readyz; nil when unset (off).
+    public func metricsPort() throws -> Int? {
+        guard let text = value(.metricsPort) else { return nil }
+        guard let port = Int(text), (0...65535).contains(port) else {
+            throw SettingsError(variable: Setting.metricsPort.variable, flag: Setting.metricsPort.flag,
+                                problem: "'\(text)' is not a port number (0-65535)")
+        }
+        return port
+    }
+
     /// The SQS queue URL, checked to be an http(s) URL.
     public func queueURL() throws -> String {
         let url = try required(.queueURL)

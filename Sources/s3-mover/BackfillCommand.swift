@@ -4,6 +4,7 @@ import FoundationEssentials
 import Logging
 import MoverCore
 import MoverRuntime
+import Observability
 
 struct BackfillCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -56,6 +57,11 @@ struct BackfillCommand: AsyncParsableCommand {
         let report = try report.map { path in try Failure.guardingSync { try JSONLinesReport(path: path) } }
         let (runtime, backfill) = try await Failure.guarding { try await prepare(logger: logger, report: report) }
         defer { runtime.shutdown() }
+        let metrics = try await Failure.guarding {
+            try await MetricsEndpoint.startIfConfigured(runtime: runtime, queueURL: nil, liveness: {
+                HealthStatus(healthy: true, detail: "backfill running")
+            }, logger: logger)
+        }
 
         let started = ContinuousClock.now
         let task = Task { await backfill.run(startAfter: startAfter) }
@@ -69,6 +75,7 @@ struct BackfillCommand: AsyncParsableCommand {
         let result = await task.value
         progress.cancel()
         _ = await progress.value
+        await metrics?.shutdown()
         let elapsed = ContinuousClock.now - started
         for line in Summary.lines(result.tally, elapsed: elapsed, listed: result.listed) { print(line) }
         if let error = result.listingError { print("listing stopped early: \(error)") }

@@ -26,6 +26,8 @@ struct SettingsOptions: ParsableArguments {
     var multipartThreshold: String?
     @Option(name: .customLong("part-size"), help: "Overrides S3_MULTIPART_PART_SIZE: bytes per part of a multipart copy (default 512 MiB, at least 5 MiB).")
     var partSize: String?
+    @Option(name: .customLong("metrics-port"), help: "Overrides METRICS_PORT: serve /metrics, /healthz and /readyz on this port (default: off).")
+    var metricsPort: String?
 
     /// Environment (with `.env` beneath it) plus these flags.
     func settings() throws -> Settings {
@@ -43,6 +45,7 @@ struct SettingsOptions: ParsableArguments {
         overrides[.queueURL] = queueURL
         overrides[.multipartThreshold] = multipartThreshold
         overrides[.partSize] = partSize
+        overrides[.metricsPort] = metricsPort
         return Settings(environment: DotEnv.merged(environment: environment, dotEnv: dotEnv), overrides: overrides)
     }
 }

@@ -3,6 +3,7 @@ import Logging
 import ArgumentParser
 import MoverCore
 import MoverRuntime
+import Observability
 
 struct WorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -48,7 +49,7 @@ struct WorkerCommand: AsyncParsableCommand {
         Signals.install(shutdown) { number in
             logger.notice("signal received; finishing in-flight work", metadata: ["signal": "\(number)"])
         }
-        let (runtime, worker) = try await Failure.guarding {
+        let (runtime, worker, metrics) = try await Failure.guarding {
             let settings = try self.settings.settings()
             let queueURL = try settings.queueURL()
             let sourceBucket = try settings.bucket(.sourceBucket)
@@ -68,7 +69,12 @@ struct WorkerCommand: AsyncParsableCommand {
                 configuration: .init(concurrency: concurrency, waitSeconds: waitSeconds, drain: drain, shutdownGrace: .seconds(shutdownGrace),
                                receivers: receivers),
                 logger: logger)
-            return (runtime, worker)
+            let liveness = worker.liveness
+            let metrics = try await MetricsEndpoint.startIfConfigured(runtime: runtime, queueURL: queueURL, liveness: {
+                let check = liveness.check()
+                return HealthStatus(healthy: check.alive, detail: check.detail)
+            }, logger: logger)
+            return (runtime, worker, metrics)
         }
         defer { runtime.shutdown() }
         let queueURL = (try? runtime.settings.queueURL()) ?? ""
@@ -77,6 +83,7 @@ struct WorkerCommand: AsyncParsableCommand {
         ])
         let started = ContinuousClock.now
         await worker.run(shutdown: shutdown)
+        await metrics?.shutdown()
         for line in Summary.lines(worker.processor.tally.snapshot, elapsed: ContinuousClock.now - started) {
             print(line)
         }

@@ -1,0 +1,79 @@
+import AWS
+import CurlHTTP
+import Foundation
+import Testing
+
+/// The worker's /metrics, /healthz and /readyz, scraped while it migrates live uploads.
+@Suite(.enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
+struct MetricsEndpointTests {
+    func get(_ url: String) async throws -> HTTPResponse {
+        try await Stack.http.execute(HTTPRequest(method: "GET", url: url, timeout: .seconds(3)))
+    }
+
+    /// The value of the sample `name{labels}` (or `name` without labels) in an exposition text.
+    func sample(_ text: String, _ series: String) -> Double? {
+        for line in text.split(separator: "\n") where line.hasPrefix(series + " ") {
+            return Double(line.split(separator: " ").last ?? "")
+        }
+        return nil
+    }
+
+    @Test func countersMoveAndProbesAnswerWhileTheWorkerRuns() async throws {
+        let fixture = try await Fixture.make("metrics", queue: true)
+        defer { Task { await fixture.tearDown() } }
+        let port = Int.random(in: 45_000...49_999)
+        let base = "http://127.0.0.1:\(port)"
+        var environment = fixture.environment
+        environment["METRICS_PORT"] = String(port)
+        let worker = try Command.start(Stack.binary, ["worker", "--wait-seconds", "1"], environment: environment)
+        defer { _ = worker.stop(signal: SIGTERM) }
+
+        #expect(await eventually(timeout: .seconds(30)) { (try? await get("\(base)/readyz"))?.status == 200 })
+        let health = try await get("\(base)/healthz")
+        #expect(health.status == 200, "\(health.bodyText)")
+
+        let keys = (1...6).map { "image/avatar-\($0).png" }
+        try await fixture.insertRows(keys)
+        for key in keys {
+            try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: key, body: Array(key.utf8), contentType: "image/png")
+        }
+        var text = ""
+        let moved = await eventually(timeout: .seconds(60)) {
+            text = (try? await get("\(base)/metrics"))?.bodyText ?? ""
+            return (sample(text, "s3mover_objects_copied_total") ?? 0) >= 6
+        }
+        #expect(moved, "\(text)")
+        #expect(sample(text, "s3mover_rows_updated_total") == 6)
+        #expect(sample(text, #"s3mover_objects_skipped_total{reason="test-event"}"#) == 1)
+        #expect((sample(text, "s3mover_messages_received_total") ?? 0) >= 7)
+        #expect((sample(text, "s3mover_messages_deleted_total") ?? 0) >= 6)
+        #expect(sample(text, "s3mover_in_flight") != nil)
+        #expect(sample(text, "s3mover_copy_duration_seconds_count") == 6)
+        #expect(sample(text, "s3mover_database_duration_seconds_count") == 6)
+        #expect(sample(text, "s3mover_event_age_seconds_count") == 6)
+        #expect(text.contains(#"s3mover_event_age_seconds_bucket{le="3600.0"}"#), "event-age buckets reach an hour")
+        #expect(try await fixture.paths().allSatisfy { $0.hasPrefix("avatar/") })
+
+        // A failure is counted by reason: a row for an object that is not in the bucket.
+        try await fixture.sqs.sendMessage(queueURL: fixture.queueURL!, body: SyntheticEventJSON.event(
+            bucket: fixture.sourceBucket, key: "image/missing.png"))
+        let failed = await eventually(timeout: .seconds(30)) {
+            text = (try? await get("\(base)/metrics"))?.bodyText ?? ""
+            return text.contains("s3mover_objects_failed_total{reason=")
+        }
+        #expect(failed, "\(text)")
+
+        let (status, _) = worker.stop(signal: SIGTERM)
+        #expect(status == 0)
+    }
+}
+
+/// A minimal S3 ObjectCreated notification body.
+enum SyntheticEventJSON {
+    static func event(bucket: String, key: String) -> String {
+        """
+        {"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","eventName":"ObjectCreated:Put",\
+        "eventTime":"2026-11-25T09:00:00.000Z","s3":{"bucket":{"name":"\(bucket)"},"object":{"key":"\(key)","size":10}}}]}
+        """
+    }
+}
