@@ -64,6 +64,7 @@ let package = Package(
         .target(name: "MoverRuntime", dependencies: [
             "MoverCore", "AWS", "Postgres", "CurlHTTP",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
         ]),
 
         // MARK: The executable: wiring only.

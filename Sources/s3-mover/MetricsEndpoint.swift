@@ -7,6 +7,7 @@ import Observability
 struct MetricsEndpoint {
     let server: ObservabilityServer
     let readiness: ReadinessProbe?
+    let queueDepth: Task<Void, Never>?
 
     /// Installs the Prometheus backend and starts the server; nil when no port is configured.
     /// Call before any work starts, so that every metric lands in the registry.
@@ -26,7 +27,9 @@ struct MetricsEndpoint {
         })
         do {
             let server = try await ObservabilityServer.start(port: port, registry: registry, checks: checks, logger: logger)
-            return MetricsEndpoint(server: server, readiness: readiness)
+            let monitor = try queueURL.map { QueueDepthMonitor(sqs: try runtime.sqs(), queueURL: $0, logger: logger) }
+            let queueDepth = monitor.map { monitor in Task { await monitor.run() } }
+            return MetricsEndpoint(server: server, readiness: readiness, queueDepth: queueDepth)
         } catch {
             readiness?.stop()
             throw error
@@ -34,6 +37,7 @@ struct MetricsEndpoint {
     }
 
     func shutdown() async {
+        queueDepth?.cancel()
         readiness?.stop()
         await server.shutdown()
     }

@@ -83,8 +83,11 @@ struct IAMPolicyTests {
             ]) { $1 })
             #expect(upload.status == 0, "\(upload.stderr)")
         }
-        let worker = try run(["worker", "--drain", "--wait-seconds", "1"], irsa)
+        // With METRICS_PORT, the worker also reads both queues' depth (the dead-letter gauge).
+        let worker = try run(["worker", "--drain", "--wait-seconds", "1"],
+                             irsa.merging(["METRICS_PORT": String(Int.random(in: 45_000...49_999))]) { $1 })
         #expect(worker.status == 0, "\(worker.stderr)")
+        #expect(!worker.stderr.contains("cannot read the queue depth"), "\(worker.stderr)")
         #expect(worker.stdout.contains("deleted 23"), "\(worker.stdout)")
 
         let verify = try run(["verify"], irsa)

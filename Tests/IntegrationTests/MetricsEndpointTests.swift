@@ -52,6 +52,8 @@ struct MetricsEndpointTests {
         #expect(sample(text, "s3mover_database_duration_seconds_count") == 6)
         #expect(sample(text, "s3mover_event_age_seconds_count") == 6)
         #expect(text.contains(#"s3mover_event_age_seconds_bucket{le="3600.0"}"#), "event-age buckets reach an hour")
+        #expect(sample(text, #"s3mover_queue_messages{queue="main",state="visible"}"#) != nil, "\(text)")
+        #expect(sample(text, #"s3mover_queue_messages{queue="dead-letter",state="visible"}"#) == 0)
         #expect(try await fixture.paths().allSatisfy { $0.hasPrefix("avatar/") })
 
         // A failure is counted by reason: a row for an object that is not in the bucket.

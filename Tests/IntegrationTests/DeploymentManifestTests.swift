@@ -1,0 +1,15 @@
+import Foundation
+import Testing
+
+/// deploy/: the Kubernetes manifests (Kubernetes 1.37 schemas, strict; KEDA and Prometheus
+/// Operator CRD fields), their consistency with each other and with s3-mover, the metric names
+/// the alerts and dashboard use, the IAM policy and the CloudFormation template (cfn-lint).
+@Suite struct DeploymentManifestTests {
+    @Test func deployDirectoryValidates() throws {
+        let script = Stack.root.appendingPathComponent("deploy/validate.py").path
+        let result = try Command.run("/usr/bin/env", ["python3", script], environment: ProcessInfo.processInfo.environment,
+                                     timeout: .seconds(120))
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("all valid"))
+    }
+}
