@@ -130,13 +130,15 @@ public struct Backfill: Sendable {
                             tally.recordFailure(code: error.code)
                             onFailure?(object.key, error)
                             logger.warning("object failed", metadata: [
-                                "key": "\(object.key)", "step": "\(error.step.rawValue)", "error_code": "\(error.code)",
+                                "key": "\(object.key)", "outcome": "failed", "step": "\(error.step.rawValue)", "error_code": "\(error.code)",
                                 "error": "\(error.underlying)",
                             ])
                         } catch {
                             tally.recordFailure(code: error.failureCode)
                             onFailure?(object.key, error)
-                            logger.warning("object failed", metadata: ["key": "\(object.key)", "error": "\(error)"])
+                            logger.warning("object failed", metadata: [
+                                "key": "\(object.key)", "outcome": "failed", "error_code": "\(error.failureCode)", "error": "\(error)",
+                            ])
                         }
                     }
                 }

@@ -80,14 +80,14 @@ public struct MessageProcessor: Sendable {
             } catch let error as MigrationError {
                 tally.recordFailure(code: error.code)
                 logger.warning("object failed; message kept for redelivery", metadata: [
-                    "key": "\(event.key)", "step": "\(error.step.rawValue)", "error_code": "\(error.code)",
+                    "key": "\(event.key)", "outcome": "failed", "step": "\(error.step.rawValue)", "error_code": "\(error.code)",
                     "error": "\(error.underlying)", "message_id": "\(messageID)",
                 ])
                 return error.description
             } catch {
                 tally.recordFailure(code: error.failureCode)
                 logger.warning("object abandoned; message kept for redelivery", metadata: [
-                    "key": "\(event.key)", "error_code": "\(error.failureCode)", "message_id": "\(messageID)",
+                    "key": "\(event.key)", "outcome": "abandoned", "error_code": "\(error.failureCode)", "message_id": "\(messageID)",
                 ])
                 return "\(event.key): \(error)"
             }

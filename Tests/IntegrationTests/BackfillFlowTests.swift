@@ -10,15 +10,15 @@ struct BackfillFlowTests {
         let fixture = try await Fixture.make("flow", server: server)
         defer { Task { await fixture.tearDown() } }
 
-        let seeded = try fixture.run(["seed", "40"])
+        let seeded = try await fixture.run(["seed", "40"])
         #expect(seeded.status == 0, "\(seeded.stderr)")
         #expect(try await fixture.paths().count == 40)
 
-        let before = try fixture.run(["verify"])
+        let before = try await fixture.run(["verify"])
         #expect(before.status == 1)
         #expect(before.stdout.contains("rows still at the source prefix:      40"))
 
-        let backfill = try fixture.run(["backfill"])
+        let backfill = try await fixture.run(["backfill"])
         #expect(backfill.status == 0, "\(backfill.stdout)\(backfill.stderr)")
         #expect(backfill.stdout.contains("migrated          40 (rows updated: 40)"))
 
@@ -29,12 +29,12 @@ struct BackfillFlowTests {
         let original = try await fixture.s3.getObject(bucket: fixture.sourceBucket, key: "image/avatar-7.png")
         #expect(try await fixture.s3.getObject(bucket: fixture.destinationBucket, key: "avatar/avatar-7.png") == original)
 
-        let after = try fixture.run(["verify"])
+        let after = try await fixture.run(["verify"])
         #expect(after.status == 0, "\(after.stdout)")
         #expect(after.stdout.contains("migration complete"))
 
         // A second run is a no-op, through the `--backfill` spelling.
-        let again = try fixture.run(["--backfill"])
+        let again = try await fixture.run(["--backfill"])
         #expect(again.status == 0)
         #expect(again.stdout.contains("already migrated  40"))
     }
@@ -43,12 +43,12 @@ struct BackfillFlowTests {
     @Test func listingPaginates() async throws {
         let fixture = try await Fixture.make("pages", server: .rclone)
         defer { Task { await fixture.tearDown() } }
-        #expect(try fixture.run(["seed", "1105", "--concurrency", "128"]).status == 0)
-        let backfill = try fixture.run(["backfill", "--concurrency", "128"])
+        #expect(try await fixture.run(["seed", "1105", "--concurrency", "128"]).status == 0)
+        let backfill = try await fixture.run(["backfill", "--concurrency", "128"])
         #expect(backfill.status == 0, "\(backfill.stderr)")
         #expect(backfill.stdout.contains("listed            1105"))
         #expect(try await fixture.keys(in: fixture.destinationBucket).count == 1105)
-        #expect(try fixture.run(["verify"]).status == 0)
+        #expect(try await fixture.run(["verify"]).status == 0)
     }
 
     /// Keys with spaces, `+`, `%`, unicode and folders survive listing, copying and strict signing byte for byte.
@@ -64,14 +64,14 @@ struct BackfillFlowTests {
             try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: key, body: body, contentType: "image/png")
         }
         try await fixture.insertRows(keys)
-        let backfill = try fixture.run(["backfill"])
+        let backfill = try await fixture.run(["backfill"])
         #expect(backfill.status == 0, "\(backfill.stdout)\(backfill.stderr)")
         for key in keys {
             let destination = "avatar/" + key.dropFirst("image/".count)
             #expect(try await fixture.s3.getObject(bucket: fixture.destinationBucket, key: destination) == bodies[key], "\(key)")
         }
         #expect(try await fixture.paths().allSatisfy { $0.hasPrefix("avatar/") })
-        #expect(try fixture.run(["verify"]).status == 0)
+        #expect(try await fixture.run(["verify"]).status == 0)
     }
 }
 

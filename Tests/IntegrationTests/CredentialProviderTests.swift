@@ -30,8 +30,8 @@ struct CredentialProviderTests {
 
     /// Seeds `count` avatars with the fixture's own keys, runs backfill with `overriding`, checks every row moved.
     func backfill(_ fixture: Fixture, count: Int, overriding: [String: String?]) async throws -> CommandResult {
-        #expect(try fixture.run(["seed", String(count)]).status == 0)
-        let result = try fixture.run(["backfill"], overriding: overriding)
+        #expect(try await fixture.run(["seed", String(count)]).status == 0)
+        let result = try await fixture.run(["backfill"], overriding: overriding)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try await fixture.paths().allSatisfy { $0.hasPrefix("avatar/") })
         return result
@@ -52,7 +52,7 @@ struct CredentialProviderTests {
         _ = try await backfill(fixture, count: 6, overriding: keyless(fixture, irsa.merging(["AWS_ENDPOINT_URL_STS": Stack.moto]) { $1 }))
 
         // A token file that cannot be read is named in the error, and nothing is touched.
-        let broken = try fixture.run(["backfill"], overriding: keyless(fixture, [
+        let broken = try await fixture.run(["backfill"], overriding: keyless(fixture, [
             "AWS_ROLE_ARN": irsa["AWS_ROLE_ARN"], "AWS_WEB_IDENTITY_TOKEN_FILE": "/nonexistent/token"]))
         #expect(broken.status == 3)
         #expect(broken.stderr.contains("/nonexistent/token"), "\(broken.stderr)")
@@ -96,7 +96,7 @@ struct CredentialProviderTests {
 
         // A wrong token: a clear error that names the endpoint's answer and never the token.
         let wrongToken = try temporaryFile("not-the-token")
-        let refused = try fixture.run(["verify"], overriding: keyless(fixture, [
+        let refused = try await fixture.run(["verify"], overriding: keyless(fixture, [
             "AWS_CONTAINER_CREDENTIALS_FULL_URI": "\(endpoints.url)/container/credentials",
             "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": wrongToken]))
         #expect(refused.status == 3)
@@ -118,18 +118,18 @@ struct CredentialProviderTests {
     }
 
     @Test func shortLivedCredentialsAreRefreshedBeforeTheyExpire() async throws {
-        // 301 s of validity is inside the 5-minute refresh margin after one second.
+        // 304 s of validity is inside the 5-minute refresh margin after four seconds.
         let endpoints = try await CredentialEndpoints()
         defer { endpoints.stop() }
         let tokenFile = try temporaryFile(endpoints.token)
         let resolved = try resolve([
-            "AWS_CONTAINER_CREDENTIALS_FULL_URI": "\(endpoints.url)/container/credentials?ttl=301",
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI": "\(endpoints.url)/container/credentials?ttl=304",
             "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": tokenFile,
         ])
         let first = try await resolved.provider.credentials()
         let again = try await resolved.provider.credentials()
         #expect(first == again)
-        try await Task.sleep(for: .milliseconds(1500))
+        try await Task.sleep(for: .milliseconds(4500))
         let refreshed = try await resolved.provider.credentials()
         #expect(refreshed.accessKeyId != first.accessKeyId)
         #expect(try await endpoints.counts()["container"] == 2)

@@ -5,9 +5,9 @@ import Testing
 /// Operator CRD fields), their consistency with each other and with s3-mover, the metric names
 /// the alerts and dashboard use, the IAM policy and the CloudFormation template (cfn-lint).
 @Suite struct DeploymentManifestTests {
-    @Test func deployDirectoryValidates() throws {
+    @Test func deployDirectoryValidates() async throws {
         let script = Stack.root.appendingPathComponent("deploy/validate.py").path
-        let result = try Command.run("/usr/bin/env", ["python3", script], environment: ProcessInfo.processInfo.environment,
+        let result = try await Command.run("/usr/bin/env", ["python3", script], environment: ProcessInfo.processInfo.environment,
                                      timeout: .seconds(120))
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("all valid"))

@@ -44,7 +44,7 @@ struct FaultTests {
         var status: Int32 = -1
         while status != 0 && runs < 6 {
             runs += 1
-            status = try fixture.run(["backfill", "--concurrency", "8"], overriding: ["AWS_ENDPOINT_URL_S3": proxy.url]).status
+            status = try await fixture.run(["backfill", "--concurrency", "8"], overriding: ["AWS_ENDPOINT_URL_S3": proxy.url]).status
         }
         #expect(status == 0)
         try await Self.assertComplete(fixture, keys: keys)
@@ -65,7 +65,7 @@ struct FaultTests {
             let body = #"{"Records":[{"eventVersion":"2.1","eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"\#(fixture.sourceBucket)"},"object":{"key":"\#(key)","size":\#(key.utf8.count)}}}]}"#
             try await fixture.sqs.sendMessage(queueURL: fixture.queueURL!, body: body)
         }
-        let result = try fixture.run(["worker", "--drain", "--concurrency", "8"],
+        let result = try await fixture.run(["worker", "--drain", "--concurrency", "8"],
                                      overriding: ["AWS_ENDPOINT_URL_S3": proxy.url, "AWS_ENDPOINT_URL_SQS": Stack.moto])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         try await Self.assertComplete(fixture, keys: keys)
@@ -136,7 +136,7 @@ struct FaultTests {
             #expect(elapsed < .seconds(30))
         }
         let migratedBefore = try await fixture.paths().filter { $0.hasPrefix("avatar/") }.count
-        let restart = try fixture.run(["worker", "--drain"])
+        let restart = try await fixture.run(["worker", "--drain"])
         #expect(restart.status == 0, "\(restart.stdout)\(restart.stderr)")
         try await Self.assertComplete(fixture, keys: keys)
         print("signalDuringBacklogThenRestart(\(signal)): 80 messages, \(migratedBefore) done before the signal, 1 restart")

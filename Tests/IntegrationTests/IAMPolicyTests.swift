@@ -22,8 +22,8 @@ struct IAMPolicyTests {
 
     static let script = Stack.root.appendingPathComponent("Tests/IntegrationTests/Support/iam_enforced_moto.py").path
 
-    func python(_ arguments: [String]) throws -> String {
-        let result = try Command.run("/usr/bin/env", ["python3", Self.script] + arguments,
+    func python(_ arguments: [String]) async throws -> String {
+        let result = try await Command.run("/usr/bin/env", ["python3", Self.script] + arguments,
                                      environment: ProcessInfo.processInfo.environment, timeout: .seconds(60))
         guard result.status == 0 else { throw CommandError(description: "iam_enforced_moto.py \(arguments[0]): \(result.stderr)") }
         return result.stdout
@@ -42,7 +42,7 @@ struct IAMPolicyTests {
 
         let name = Stack.uniqueName("iam")
         let policy = Stack.root.appendingPathComponent("deploy/iam-policy.json").path
-        let setup = try JSONDecoder().decode(Setup.self, from: Data(try python(["setup", url, policy, name]).utf8))
+        let setup = try JSONDecoder().decode(Setup.self, from: Data(try await python(["setup", url, policy, name]).utf8))
         let table = name.replacingOccurrences(of: "-", with: "_")
         let database = PostgresClient(conninfo: Stack.database, logger: Stack.logger)
         defer { database.shutdown() }
@@ -53,8 +53,8 @@ struct IAMPolicyTests {
             "S3_SOURCE_BUCKET_NAME": setup.source, "S3_DEST_BUCKET_NAME": setup.destination, "SQS_QUEUE_URL": setup.queue,
             "LOG_LEVEL": "warning", "AWS_EC2_METADATA_DISABLED": "true",
         ]
-        func run(_ arguments: [String], _ credentials: [String: String]) throws -> CommandResult {
-            try Command.run(Stack.binary, arguments, environment: base.merging(credentials) { $1 })
+        func run(_ arguments: [String], _ credentials: [String: String]) async throws -> CommandResult {
+            try await Command.run(Stack.binary, arguments, environment: base.merging(credentials) { $1 })
         }
         let user = ["AWS_ACCESS_KEY_ID": setup.mover_key, "AWS_SECRET_ACCESS_KEY": setup.mover_secret]
         let tokenFile = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-token").path
@@ -62,21 +62,21 @@ struct IAMPolicyTests {
         let irsa = ["AWS_ROLE_ARN": setup.role_arn, "AWS_WEB_IDENTITY_TOKEN_FILE": tokenFile]
 
         // Seed before enforcement (seeding writes to the source, which the policy rightly forbids).
-        #expect(try run(["seed", "20"], ["AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"]).status == 0)
-        _ = try python(["enforce", url])
+        #expect(try await run(["seed", "20"], ["AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"]).status == 0)
+        _ = try await python(["enforce", url])
 
         // Enforcement is real: a wrong secret is refused.
-        let forged = try run(["verify"], ["AWS_ACCESS_KEY_ID": setup.mover_key, "AWS_SECRET_ACCESS_KEY": "forged"])
+        let forged = try await run(["verify"], ["AWS_ACCESS_KEY_ID": setup.mover_key, "AWS_SECRET_ACCESS_KEY": "forged"])
         #expect(forged.status == 3 && forged.stderr.contains("SignatureDoesNotMatch"), "\(forged.stderr)")
 
         // Backfill with the user's keys.
-        let backfill = try run(["backfill"], user)
+        let backfill = try await run(["backfill"], user)
         #expect(backfill.status == 0, "\(backfill.stderr)")
 
         // The worker, as the role (IRSA), drains the seed's 20 events plus 3 new uploads.
         for number in 101...103 {
             try await database.execute("INSERT INTO \(table) (path) VALUES ($1)", ["image/avatar-\(number).png"])
-            let upload = try Command.run("/usr/bin/env", [
+            let upload = try await Command.run("/usr/bin/env", [
                 "aws", "--endpoint-url", url, "s3", "cp", policy, "s3://\(setup.source)/image/avatar-\(number).png", "--quiet",
             ], environment: ProcessInfo.processInfo.environment.merging([
                 "AWS_ACCESS_KEY_ID": setup.admin_key, "AWS_SECRET_ACCESS_KEY": setup.admin_secret, "AWS_DEFAULT_REGION": "us-east-1",
@@ -84,20 +84,20 @@ struct IAMPolicyTests {
             #expect(upload.status == 0, "\(upload.stderr)")
         }
         // With METRICS_PORT, the worker also reads both queues' depth (the dead-letter gauge).
-        let worker = try run(["worker", "--drain", "--wait-seconds", "1"],
+        let worker = try await run(["worker", "--drain", "--wait-seconds", "1"],
                              irsa.merging(["METRICS_PORT": String(Int.random(in: 45_000...49_999))]) { $1 })
         #expect(worker.status == 0, "\(worker.stderr)")
         #expect(!worker.stderr.contains("cannot read the queue depth"), "\(worker.stderr)")
         #expect(worker.stdout.contains("deleted 23"), "\(worker.stdout)")
 
-        let verify = try run(["verify"], irsa)
+        let verify = try await run(["verify"], irsa)
         #expect(verify.status == 0 && verify.stdout.contains("migration complete"), "\(verify.stdout)\(verify.stderr)")
         let paths = try await database.execute("SELECT path FROM \(table)").rows.compactMap { $0[0] }
         #expect(paths.count == 23 && paths.allSatisfy { $0.hasPrefix("avatar/") })
 
         // Everything outside the policy is refused.
         let denied = try JSONDecoder().decode([String: String].self, from: Data(
-            try python(["denied", url, setup.mover_key, setup.mover_secret, name]).utf8))
+            try await python(["denied", url, setup.mover_key, setup.mover_secret, name]).utf8))
         #expect(denied.count == 6)
         for (action, answer) in denied {
             #expect(answer != "allowed", "\(action) should be denied")

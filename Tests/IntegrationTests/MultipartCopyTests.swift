@@ -16,7 +16,7 @@ struct MultipartCopyTests {
         try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: "image/small.png", body: small, contentType: "image/png")
         try await fixture.insertRows(["image/big one.png", "image/small.png"])
 
-        let result = try fixture.run(["backfill", "--multipart-threshold", "\(5 * 1024 * 1024)", "--part-size", "\(5 * 1024 * 1024)"])
+        let result = try await fixture.run(["backfill", "--multipart-threshold", "\(5 * 1024 * 1024)", "--part-size", "\(5 * 1024 * 1024)"])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(try await fixture.s3.getObject(bucket: fixture.destinationBucket, key: "avatar/big one.png") == big)
         #expect(try await fixture.s3.getObject(bucket: fixture.destinationBucket, key: "avatar/small.png") == small)
@@ -34,7 +34,7 @@ struct MultipartCopyTests {
         let big = [UInt8](repeating: 7, count: 6 * 1024 * 1024)
         try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: "image/big.png", body: big, contentType: "image/png")
         try await fixture.insertRows(["image/big.png"])
-        let result = try fixture.run(["backfill", "--multipart-threshold", "\(5 * 1024 * 1024)"])
+        let result = try await fixture.run(["backfill", "--multipart-threshold", "\(5 * 1024 * 1024)"])
         #expect(result.status == 1)
         #expect(try await fixture.keys(in: fixture.destinationBucket).isEmpty)
         #expect(try await fixture.paths() == ["image/big.png"])
@@ -43,7 +43,7 @@ struct MultipartCopyTests {
     @Test func aPartSizeBelowFiveMiBIsRejected() async throws {
         let fixture = try await Fixture.make("partsize", server: .rclone)
         defer { Task { await fixture.tearDown() } }
-        let result = try fixture.run(["backfill", "--part-size", "1000"])
+        let result = try await fixture.run(["backfill", "--part-size", "1000"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("S3_MULTIPART_PART_SIZE"))
     }

@@ -19,7 +19,7 @@ struct RaceTests {
         }
         let worker = try Command.start(Stack.binary, ["worker", "--drain", "--concurrency", "4"], environment: fixture.environment)
         let workerOutput = worker.standardOutputData()
-        let backfill = try fixture.run(["backfill", "--concurrency", "4"])
+        let backfill = try await fixture.run(["backfill", "--concurrency", "4"])
         while worker.process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
         #expect(backfill.status == 0, "\(backfill.stdout)\(backfill.stderr)")
         #expect(worker.process.terminationStatus == 0)

@@ -18,7 +18,7 @@ struct WorkerFlowTests {
             bodies[key] = body
             try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: key, body: body, contentType: "image/png")
         }
-        let result = try fixture.run(["worker", "--drain"])
+        let result = try await fixture.run(["worker", "--drain"])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         // The notification filter (image/, .png) lets 8 objects through, plus the s3:TestEvent.
         #expect(result.stdout.contains("migrated          8 (rows updated: 8)"), "\(result.stdout)")
@@ -43,7 +43,7 @@ struct WorkerFlowTests {
         }
         try await fixture.insertRows(["image/avatar-12.png", "image/avatar-21.png", "image/avatar-41.png"])
         // Drain the notifications of those uploads first.
-        #expect(try fixture.run(["worker", "--drain"]).status == 0)
+        #expect(try await fixture.run(["worker", "--drain"]).status == 0)
         try await fixture.database.execute("UPDATE \(fixture.table) SET path = replace(path, 'avatar/', 'image/')")
 
         let directory = Stack.root.appendingPathComponent("sample-events")
@@ -53,7 +53,7 @@ struct WorkerFlowTests {
                 .replacingOccurrences(of: "legacy-avatars", with: fixture.sourceBucket)
             try await fixture.sqs.sendMessage(queueURL: queue, body: body)
         }
-        let result = try fixture.run(["worker", "--drain"])
+        let result = try await fixture.run(["worker", "--drain"])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         // The two malformed samples end in the dead-letter queue; everything else was deleted.
         #expect(try await fixture.depth(queue) == 0)
@@ -65,7 +65,7 @@ struct WorkerFlowTests {
     @Test func sigtermDuringALongPollExitsPromptlyAndCleanly() async throws {
         let fixture = try await Fixture.make("sigterm", queue: true)
         defer { Task { await fixture.tearDown() } }
-        #expect(try fixture.run(["worker", "--drain"]).status == 0)  // consume the s3:TestEvent
+        #expect(try await fixture.run(["worker", "--drain"]).status == 0)  // consume the s3:TestEvent
         let worker = try Command.start(Stack.binary, ["worker"], environment: fixture.environment)
         let output = worker.standardOutputData()
         try await Task.sleep(for: .seconds(2))  // inside a 20 s long poll by now

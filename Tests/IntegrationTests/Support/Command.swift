@@ -12,8 +12,21 @@ struct CommandError: Error, CustomStringConvertible {
 
 /// Runs a program to completion, capturing its output, with a timeout.
 enum Command {
+    /// Waits on a thread of its own, never on Swift's cooperative pool: tests run in parallel in one
+    /// process, and a blocked pool thread would stall every other test's tasks.
     static func run(_ executable: String, _ arguments: [String], environment: [String: String],
-                    timeout: Duration = .seconds(120)) throws -> CommandResult {
+                    timeout: Duration = .seconds(120)) async throws -> CommandResult {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result {
+                    try runBlocking(executable, arguments, environment: environment, timeout: timeout)
+                })
+            }
+        }
+    }
+
+    private static func runBlocking(_ executable: String, _ arguments: [String], environment: [String: String],
+                                    timeout: Duration) throws -> CommandResult {
         let process = try start(executable, arguments, environment: environment)
         let deadline = ContinuousClock.now + timeout
         let stdout = process.standardOutputData()

@@ -43,19 +43,19 @@ struct Fixture {
             fixture.deadLetterURL = dlq
             if server == .moto {
                 let arn = try await sqs.queueAttributes(queueURL: url, names: ["QueueArn"])["QueueArn"] ?? ""
-                try fixture.configureNotifications(queueArn: arn)
+                try await fixture.configureNotifications(queueArn: arn)
             }
         }
         return fixture
     }
 
     /// Points the source bucket's ObjectCreated notifications (prefix image/, suffix .png) at the queue.
-    func configureNotifications(queueArn: String) throws {
+    func configureNotifications(queueArn: String) async throws {
         let configuration = """
         {"QueueConfigurations":[{"QueueArn":"\(queueArn)","Events":["s3:ObjectCreated:*"],
         "Filter":{"Key":{"FilterRules":[{"Name":"prefix","Value":"image/"},{"Name":"suffix","Value":".png"}]}}}]}
         """
-        let result = try Command.run("/usr/bin/env", [
+        let result = try await Command.run("/usr/bin/env", [
             "aws", "--endpoint-url", Stack.moto, "s3api", "put-bucket-notification-configuration",
             "--bucket", sourceBucket, "--notification-configuration", configuration,
         ], environment: ProcessInfo.processInfo.environment.merging([
@@ -88,10 +88,10 @@ struct Fixture {
     }
 
     /// Runs `s3-mover` with `arguments` and this fixture's environment.
-    func run(_ arguments: [String], overriding: [String: String?] = [:], timeout: Duration = .seconds(120)) throws -> CommandResult {
+    func run(_ arguments: [String], overriding: [String: String?] = [:], timeout: Duration = .seconds(120)) async throws -> CommandResult {
         var environment = self.environment
         for (key, value) in overriding { environment[key] = value }
-        return try Command.run(Stack.binary, arguments, environment: environment, timeout: timeout)
+        return try await Command.run(Stack.binary, arguments, environment: environment, timeout: timeout)
     }
 
     /// Every path in the table, sorted.
