@@ -25,6 +25,15 @@ CURLcode s3m_curl_easy_getinfo_double(CURL *handle, CURLINFO info, double *value
 CURLMcode s3m_curl_multi_setopt_long(CURLM *handle, CURLMoption option, long value) {
     return curl_multi_setopt(handle, option, value);
 }
+CURLMcode s3m_curl_multi_setopt_pointer(CURLM *handle, CURLMoption option, void *value) {
+    return curl_multi_setopt(handle, option, value);
+}
+CURLMcode s3m_curl_multi_setopt_socket_callback(CURLM *handle, s3m_curl_socket_callback value) {
+    return curl_multi_setopt(handle, CURLMOPT_SOCKETFUNCTION, value);
+}
+CURLMcode s3m_curl_multi_setopt_timer_callback(CURLM *handle, s3m_curl_timer_callback value) {
+    return curl_multi_setopt(handle, CURLMOPT_TIMERFUNCTION, value);
+}
 void s3m_xml_free(void *pointer) {
     xmlFree(pointer);
 }
