@@ -57,8 +57,9 @@ public struct SigV4Signer: Sendable {
 
     private var isS3: Bool { service == "s3" }
 
-    /// Signs `request` as of `date`.
-    public func sign(_ request: Request, date: AMZDate) -> Signed {
+    /// Signs `request` as of `date`. `signingKey`, when given, must be ``signingKey(day:)`` for
+    /// `date.day` (callers that sign many requests cache it; it changes once a day).
+    public func sign(_ request: Request, date: AMZDate, signingKey precomputedKey: [UInt8]? = nil) -> Signed {
         var headers = request.headers
         headers.append(("host", request.host))
         headers.append(("x-amz-date", date.timestamp))
@@ -95,7 +96,8 @@ public struct SigV4Signer: Sendable {
         let stringToSign = [
             "AWS4-HMAC-SHA256", date.timestamp, scope, Digest.hex(Digest.sha256(canonicalRequest)),
         ].joined(separator: "\n")
-        let signature = Digest.hex(Digest.hmacSHA256(key: signingKey(day: date.day), message: Array(stringToSign.utf8)))
+        let key = precomputedKey ?? signingKey(day: date.day)
+        let signature = Digest.hex(Digest.hmacSHA256(key: key, message: Array(stringToSign.utf8)))
 
         headers.removeAll { $0.name == "host" }
         headers.append(("Authorization",
@@ -126,7 +128,18 @@ public struct SigV4Signer: Sendable {
         return "/" + segments.joined(separator: "/") + trailing
     }
 
+    /// Trims a header value and collapses inner runs of spaces and tabs to one space.
     static func trimAndCollapse(_ value: String) -> String {
+        // Almost every value needs nothing: check the bytes before building a new string.
+        var clean = true
+        var previousSpace = true // a leading space counts as a run
+        for byte in value.utf8 {
+            if byte == UInt8(ascii: "\t") { clean = false; break }
+            let space = byte == UInt8(ascii: " ")
+            if space && previousSpace { clean = false; break }
+            previousSpace = space
+        }
+        if value.isEmpty || (clean && !previousSpace) { return value }
         var out = ""
         var pendingSpace = false
         for character in value {

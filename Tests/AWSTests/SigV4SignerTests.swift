@@ -1,4 +1,4 @@
-import AWS
+@testable import AWS
 import Testing
 
 @Suite struct SigV4SignerTests {
@@ -130,5 +130,28 @@ import Testing
         #expect(AMZDate(secondsSince1970: 1_440_938_160).timestamp == "20150830T123600Z")
         #expect(AMZDate(secondsSince1970: 951_825_599).timestamp == "20000229T115959Z")
         #expect(AMZDate(secondsSince1970: 1_795_586_400).day == "20261125")
+    }
+}
+
+@Suite struct SigV4HeaderValueTests {
+    @Test(arguments: [
+        ("application/json", "application/json"),
+        ("  padded  ", "padded"),
+        ("a   b\t\tc", "a b c"),
+        ("a\tb", "a b"),
+        ("", ""),
+        ("   ", ""),
+        ("multi word value", "multi word value"),
+    ])
+    func trimsAndCollapsesLikeTheSpec(input: String, expected: String) {
+        #expect(SigV4Signer.trimAndCollapse(input) == expected)
+    }
+
+    @Test func aCachedSigningKeyGivesTheSameSignature() {
+        let signer = SigV4Signer(credentials: AWSCredentials(accessKeyId: "AKID", secretAccessKey: "secret"), region: "us-east-1", service: "s3")
+        let date = AMZDate(secondsSince1970: 1_795_600_800)
+        let request = SigV4Signer.Request(method: "GET", host: "example.com", path: "/b/k")
+        #expect(signer.sign(request, date: date).headers.map(\.value)
+            == signer.sign(request, date: date, signingKey: signer.signingKey(day: date.day)).headers.map(\.value))
     }
 }
