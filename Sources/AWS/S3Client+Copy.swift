@@ -27,6 +27,7 @@ extension S3Client {
             "CopyObject", method: "PUT", bucket: destinationBucket, key: destinationKey, headers: headers,
             timeout: configuration.transferTimeout)
         let resource = "s3://\(destinationBucket)/\(destinationKey)"
+        if let eTag = Self.plainCopyResultETag(response.body) { return S3CopyResult(eTag: eTag) }
         let root: XMLElement
         do {
             root = try XMLElement.parse(response.body)
@@ -40,5 +41,42 @@ extension S3Client {
                           operation: "CopyObject", resource: resource)
         }
         return S3CopyResult(eTag: root.text(of: "ETag"))
+    }
+
+    /// The ETag of a plain success answer, `[<?xml …?>]<CopyObjectResult>…<ETag>…</ETag>…</CopyObjectResult>`,
+    /// found without building a document (most of a copy's client CPU went to libxml2 otherwise).
+    /// Nil for anything else — an `<Error>`, entities other than the five predefined ones, an
+    /// unexpected shape — which then takes the full parse.
+    static func plainCopyResultETag(_ body: [UInt8]) -> String?? {
+        var text = Substring(decoding: body, as: UTF8.self)
+        while let first = text.first, first.isWhitespace { text = text.dropFirst() }
+        while let last = text.last, last.isWhitespace { text = text.dropLast() }
+        if text.hasPrefix("<?xml") {
+            guard let end = text.firstRange(of: "?>") else { return nil }
+            text = text[end.upperBound...].drop { $0.isWhitespace }
+        }
+        guard text.hasPrefix("<CopyObjectResult"), text.hasSuffix("</CopyObjectResult>"),
+              !text.contains("<Error"), !text.contains("<!"), text.ranges(of: "<CopyObjectResult").count == 1 else { return nil }
+        guard let open = text.firstRange(of: "<ETag>") else { return .some(nil) }
+        guard let close = text[open.upperBound...].firstRange(of: "</ETag>") else { return nil }
+        let raw = text[open.upperBound..<close.lowerBound]
+        guard !raw.contains("<") else { return nil }
+        guard raw.contains("&") else { return .some(String(raw)) }
+        var decoded = ""
+        var rest = raw[...]
+        while let amp = rest.firstIndex(of: "&") {
+            decoded += rest[..<amp]
+            guard let semicolon = rest[amp...].firstIndex(of: ";") else { return nil }
+            switch rest[rest.index(after: amp)..<semicolon] {
+            case "quot": decoded += "\""
+            case "amp": decoded += "&"
+            case "lt": decoded += "<"
+            case "gt": decoded += ">"
+            case "apos": decoded += "'"
+            default: return nil
+            }
+            rest = rest[rest.index(after: semicolon)...]
+        }
+        return .some(decoded + rest)
     }
 }

@@ -83,9 +83,23 @@ public struct AvatarTable: Sendable {
 
 /// Formats a PostgreSQL text-array literal, quoting and escaping every element.
 func postgresArrayLiteral(_ values: some Sequence<String>) -> String {
-    "{" + values.map { value in
-        "\"" + value.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
-    }.joined(separator: ",") + "}"
+    var literal = "{"
+    var first = true
+    for value in values {
+        if !first { literal += "," }
+        first = false
+        literal += "\""
+        if value.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") }) {
+            for character in value {
+                if character == "\\" || character == "\"" { literal.append("\\") }
+                literal.append(character)
+            }
+        } else {
+            literal += value
+        }
+        literal += "\""
+    }
+    return literal + "}"
 }
 
 import FoundationEssentials
