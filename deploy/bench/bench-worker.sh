@@ -5,7 +5,7 @@
 #   2. s3-mover worker --drain on N synthetic S3 events (copies on rclone, rows in PostgreSQL);
 #   3. upload-to-row latency with a shallow queue: uploads to LocalStack S3 at a steady rate,
 #      real S3 → SQS notifications, p50/p99 from a trigger that stamps each row's update.
-# Usage: deploy/bench/bench-worker.sh [N=10000] [LATENCY_COUNT=300] [RATE=20]
+# Usage: [WORKER_CONCURRENCY=128] deploy/bench/bench-worker.sh [N=10000] [LATENCY_COUNT=300] [RATE=20]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 N="${1:-10000}"; LAT_N="${2:-300}"; RATE="${3:-20}"
@@ -48,14 +48,30 @@ aws --endpoint-url "$AWS_ENDPOINT_URL" s3api create-bucket --bucket benchw-src >
 aws --endpoint-url "$AWS_ENDPOINT_URL" s3api create-bucket --bucket benchw-dst >/dev/null
 "$bin" seed "$N" --concurrency 128 >/dev/null 2>&1
 
+# CPU seconds (user+sys, including reaped children) of a process, and of the servers together.
+ticks=$(getconf CLK_TCK)
+cpu_of() { awk -v t="$ticks" '{printf "%.2f", ($14+$15+$16+$17)/t}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+rclone_pid=$(pgrep -f "rclone serve s3.*127.0.0.1:$S3MOVER_RCLONE_PORT" | head -1)
+postmaster=$(head -1 "$S3MOVER_STACK_DIR/pg/postmaster.pid")
+pg_cpu() {
+  local total; total=$(cpu_of "$postmaster")
+  for child in $(ps -o pid= --ppid "$postmaster"); do total=$(python3 -c "print($total + $(cpu_of "$child"))"); done
+  echo "$total"
+}
+servers_cpu() { echo "$(cpu_of "$ls_pid") $(cpu_of "$rclone_pid") $(pg_cpu)"; }
+
 echo "==> ceiling: do-nothing consumer, $N messages"
 "$bin" backfill --enqueue --concurrency 128 >/dev/null
+read -r ls0 _ _ < <(servers_cpu)
 read -r consumed ceiling_s < <(python3 "$root/deploy/bench/null_consumer.py" "$L" "$queue" "$N" 8)
+read -r ls1 _ _ < <(servers_cpu)
 
 echo "==> s3-mover worker --drain, $N events"
 "$bin" backfill --enqueue --concurrency 128 >/dev/null
-/usr/bin/time -f "%e %U %S %M" -o "$S3MOVER_STACK_DIR/worker.time" "$bin" worker --drain --concurrency 128 --create-index >"$S3MOVER_STACK_DIR/worker.out" 2>&1
+read -r lsa rca pga < <(servers_cpu)
+/usr/bin/time -f "%e %U %S %M" -o "$S3MOVER_STACK_DIR/worker.time" "$bin" worker --drain --concurrency "${WORKER_CONCURRENCY:-128}" --create-index >"$S3MOVER_STACK_DIR/worker.out" 2>&1
 read -r worker_s worker_user worker_sys worker_rss < "$S3MOVER_STACK_DIR/worker.time"
+read -r lsb rcb pgb < <(servers_cpu)
 migrated=$(grep -E "^migrated" "$S3MOVER_STACK_DIR/worker.out" | awk '{print $2}')
 
 echo "==> latency: $LAT_N uploads at $RATE/s through LocalStack S3 notifications"
@@ -76,9 +92,11 @@ read -r p50 p99 pmax measured < <(python3 "$root/deploy/bench/latency.py" "$L" l
 kill -TERM "$lat_worker"; wait "$lat_worker" || true
 
 echo
-python3 - "$N" "$consumed" "$ceiling_s" "$migrated" "$worker_s" "$worker_user" "$worker_sys" "$worker_rss" "$p50" "$p99" "$pmax" "$measured" "$RATE" <<'PY'
+python3 - "$N" "$consumed" "$ceiling_s" "$migrated" "$worker_s" "$worker_user" "$worker_sys" "$worker_rss" "$p50" "$p99" "$pmax" "$measured" "$RATE" \
+  "$ls0" "$ls1" "$lsa" "$lsb" "$rca" "$rcb" "$pga" "$pgb" "$(nproc)" <<'PY'
 import sys
-n, consumed, ceiling_s, migrated, worker_s, user, sys_, rss, p50, p99, pmax, measured, rate = sys.argv[1:]
+(n, consumed, ceiling_s, migrated, worker_s, user, sys_, rss, p50, p99, pmax, measured, rate,
+ ls0, ls1, lsa, lsb, rca, rcb, pga, pgb, cores) = sys.argv[1:]
 ceiling = int(consumed) / float(ceiling_s)
 worker = int(migrated or 0) / float(worker_s)
 print("| measurement | result |")
@@ -86,4 +104,10 @@ print("|---|---|")
 print(f"| SQS ceiling (do-nothing consumer, 8 keep-alive threads) | {ceiling:,.0f} messages/s |")
 print(f"| s3-mover worker draining {int(n):,} events (copy on rclone + row update) | {worker:,.0f} events/s = {worker / ceiling:.0%} of the ceiling; CPU {(float(user) + float(sys_)) / int(n) * 1000:.3f} s per 1,000; peak RSS {int(rss) / 1024:.1f} MB |")
 print(f"| upload → row updated, {measured} uploads at {rate}/s (shallow queue) | p50 {p50} ms, p99 {p99} ms, max {pmax} ms |")
+w = float(worker_s)
+shares = {"LocalStack": float(lsb) - float(lsa), "rclone": float(rcb) - float(rca), "PostgreSQL": float(pgb) - float(pga),
+          "s3-mover": float(user) + float(sys_)}
+print(f"| CPU during the ceiling run | LocalStack {(float(ls1) - float(ls0)) / float(ceiling_s):.2f} cores |")
+print(f"| CPU during the worker run ({cores} cores) | " + ", ".join(f"{k} {v / w:.2f}" for k, v in shares.items())
+      + f"; total {sum(shares.values()) / w:.2f} cores |")
 PY

@@ -9,7 +9,7 @@
 # ROUNDS times, alternating, and the table shows each one's median run and the range; the slow
 # `aws s3 cp` runs once.
 #
-# Usage: [ROUNDS=3] deploy/bench/bench.sh [N=10000] [MEMORY_N=100000]
+# Usage: [ROUNDS=3] deploy/bench/bench.sh [N=10000] [MEMORY_N=100000]   (N=0: the memory run alone)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 N="${1:-10000}"
@@ -67,6 +67,7 @@ record() {  # tool n label parts...
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$n" "$wall" "$user" "$sys" "$rss" "$correct" >> "$results"
 }
 
+[ "$N" -gt 0 ] || ROUNDS=0   # N=0: only the memory run
 for round in $(seq 1 "$ROUNDS"); do
   echo "==> round $round/$ROUNDS: s3-mover backfill (N=$N)"
   prepare "s3mover$round" "$N"
@@ -80,11 +81,13 @@ for round in $(seq 1 "$ROUNDS"); do
   record s5cmd "$N" "s5cmd cp + UPDATE" s5cmd s5cmd-sql
 done
 
-echo "==> aws s3 cp --recursive + UPDATE (N=$N)"
-prepare awscli "$N"
-measure awscli "$N" aws --endpoint-url "$AWS_ENDPOINT_URL" s3 cp --recursive --quiet "s3://$S3_SOURCE_BUCKET_NAME/image/" "s3://$S3_DEST_BUCKET_NAME/avatar/"
-measure awscli-sql "$N" bash -c "$(declare -f update_sql); DB_TABLE=$DB_TABLE DB_CONN_STRING='$DB_CONN_STRING' update_sql"
-record awscli "$N" "aws s3 cp --recursive + UPDATE" awscli awscli-sql
+if [ "$N" -gt 0 ]; then
+  echo "==> aws s3 cp --recursive + UPDATE (N=$N)"
+  prepare awscli "$N"
+  measure awscli "$N" aws --endpoint-url "$AWS_ENDPOINT_URL" s3 cp --recursive --quiet "s3://$S3_SOURCE_BUCKET_NAME/image/" "s3://$S3_DEST_BUCKET_NAME/avatar/"
+  measure awscli-sql "$N" bash -c "$(declare -f update_sql); DB_TABLE=$DB_TABLE DB_CONN_STRING='$DB_CONN_STRING' update_sql"
+  record awscli "$N" "aws s3 cp --recursive + UPDATE" awscli awscli-sql
+fi
 
 if [ "$MEMORY_N" -gt 0 ]; then
   # rclone's :memory: backend slows down as a bucket grows (PUT becomes CPU-bound near 50k
