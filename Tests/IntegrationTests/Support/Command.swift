@@ -111,6 +111,19 @@ final class PipeReader: @unchecked Sendable {
 }
 
 extension Command {
+    /// Starts `Tests/IntegrationTests/Support/<script>` with python3 and waits (up to 10 s) until
+    /// `ready` answers true, for the local helper servers (fault proxy, credential endpoints).
+    static func startHelper(_ script: String, _ arguments: [String], ready: () async -> Bool) async throws -> RunningProcess {
+        let path = Stack.root.appendingPathComponent("Tests/IntegrationTests/Support/\(script)").path
+        let process = try start("/usr/bin/env", ["python3", path] + arguments, environment: ProcessInfo.processInfo.environment)
+        for _ in 0..<100 {
+            if await ready() { return process }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        process.process.terminate()
+        throw CommandError(description: "\(script) \(arguments) did not start")
+    }
+
     /// Runs a program with posix_spawn and waitpid, inheriting our stdio: for scripts that start
     /// daemons (PostgreSQL), which would keep Foundation's pipes (and its exit detection) open.
     static func spawnAndWait(_ path: String, _ arguments: [String]) async -> Int32 {
