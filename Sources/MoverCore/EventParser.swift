@@ -21,7 +21,7 @@ public enum EventParser {
     }
 
     private static func jsonObject(_ text: String) -> JSONValue? {
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)), value.object != nil else { return nil }
+        guard let value = try? JSONParser.parse(text), value.object != nil else { return nil }
         return value
     }
 
