@@ -5,7 +5,7 @@
 #   2. s3-mover worker --drain on N synthetic S3 events (copies on rclone, rows in PostgreSQL);
 #   3. upload-to-row latency with a shallow queue: uploads to LocalStack S3 at a steady rate,
 #      real S3 → SQS notifications, p50/p99 from a trigger that stamps each row's update.
-# Usage: [WORKER_CONCURRENCY=128] deploy/bench/bench-worker.sh [N=10000] [LATENCY_COUNT=300] [RATE=20]
+# Usage: [WORKER_CONCURRENCY=128] [WORKER_ARGS="--receivers 8"] deploy/bench/bench-worker.sh [N=10000] [LATENCY_COUNT=300] [RATE=20]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 N="${1:-10000}"; LAT_N="${2:-300}"; RATE="${3:-20}"
@@ -69,9 +69,16 @@ read -r ls1 _ _ < <(servers_cpu)
 echo "==> s3-mover worker --drain, $N events"
 "$bin" backfill --enqueue --concurrency 128 >/dev/null
 read -r lsa rca pga < <(servers_cpu)
-/usr/bin/time -f "%e %U %S %M" -o "$S3MOVER_STACK_DIR/worker.time" "$bin" worker --drain --concurrency "${WORKER_CONCURRENCY:-128}" --create-index >"$S3MOVER_STACK_DIR/worker.out" 2>&1
+/usr/bin/time -f "%e %U %S %M" -o "$S3MOVER_STACK_DIR/worker.time" "$bin" worker --drain --concurrency "${WORKER_CONCURRENCY:-128}" --create-index ${WORKER_ARGS:-} >"$S3MOVER_STACK_DIR/worker.out" 2>&1
 read -r worker_s worker_user worker_sys worker_rss < "$S3MOVER_STACK_DIR/worker.time"
 read -r lsb rcb pgb < <(servers_cpu)
+
+echo "==> the same copies and updates without SQS: backfill of the same $N objects into another bucket"
+aws --endpoint-url "$AWS_ENDPOINT_URL" s3api create-bucket --bucket benchw-dst2 >/dev/null
+psql "$DB_CONN_STRING" -qc "CREATE TABLE benchw2 AS SELECT id, replace(path, 'avatar/', 'image/') AS path FROM benchw; CREATE INDEX ON benchw2 (path);"
+/usr/bin/time -f "%e" -o "$S3MOVER_STACK_DIR/backfill.time" env DB_TABLE=benchw2 S3_DEST_BUCKET_NAME=benchw-dst2 \
+  "$bin" backfill --concurrency "${WORKER_CONCURRENCY:-128}" >/dev/null 2>&1
+read -r backfill_s < "$S3MOVER_STACK_DIR/backfill.time"
 migrated=$(grep -E "^migrated" "$S3MOVER_STACK_DIR/worker.out" | awk '{print $2}')
 
 echo "==> latency: $LAT_N uploads at $RATE/s through LocalStack S3 notifications"
@@ -93,10 +100,10 @@ kill -TERM "$lat_worker"; wait "$lat_worker" || true
 
 echo
 python3 - "$N" "$consumed" "$ceiling_s" "$migrated" "$worker_s" "$worker_user" "$worker_sys" "$worker_rss" "$p50" "$p99" "$pmax" "$measured" "$RATE" \
-  "$ls0" "$ls1" "$lsa" "$lsb" "$rca" "$rcb" "$pga" "$pgb" "$(nproc)" <<'PY'
+  "$ls0" "$ls1" "$lsa" "$lsb" "$rca" "$rcb" "$pga" "$pgb" "$(nproc)" "$backfill_s" <<'PY'
 import sys
 (n, consumed, ceiling_s, migrated, worker_s, user, sys_, rss, p50, p99, pmax, measured, rate,
- ls0, ls1, lsa, lsb, rca, rcb, pga, pgb, cores) = sys.argv[1:]
+ ls0, ls1, lsa, lsb, rca, rcb, pga, pgb, cores, backfill_s) = sys.argv[1:]
 ceiling = int(consumed) / float(ceiling_s)
 worker = int(migrated or 0) / float(worker_s)
 print("| measurement | result |")
@@ -108,6 +115,8 @@ w = float(worker_s)
 shares = {"LocalStack": float(lsb) - float(lsa), "rclone": float(rcb) - float(rca), "PostgreSQL": float(pgb) - float(pga),
           "s3-mover": float(user) + float(sys_)}
 print(f"| CPU during the ceiling run | LocalStack {(float(ls1) - float(ls0)) / float(ceiling_s):.2f} cores |")
+copy_rate = int(n) / float(backfill_s)
+print(f"| the same copies and updates without SQS (backfill, same servers) | {copy_rate:,.0f} objects/s; the worker reached {worker / copy_rate:.0%} of it |")
 print(f"| CPU during the worker run ({cores} cores) | " + ", ".join(f"{k} {v / w:.2f}" for k, v in shares.items())
       + f"; total {sum(shares.values()) / w:.2f} cores |")
 PY
