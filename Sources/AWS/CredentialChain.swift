@@ -54,7 +54,7 @@ public enum CredentialChain {
 
         if profiles.current != nil {
             if let provider = try profileProvider(profiles.selected, profiles: profiles, visited: [],
-                                                  environment: environment, http: http, sts: sts) {
+                                                  environment: environment, http: http, sts: sts, logger: logger) {
                 return shared(provider, "profile '\(profiles.selected)'")
             }
             if profiles.explicitlySelected {
@@ -80,7 +80,7 @@ public enum CredentialChain {
     /// A profile's provider, following `source_profile` links; nil when the profile has no credentials.
     static func profileProvider(
         _ name: String, profiles: AWSProfileFiles, visited: [String], environment: [String: String],
-        http: HTTPClient, sts: () throws -> STSClient
+        http: HTTPClient, sts: () throws -> STSClient, logger: Logger
     ) throws -> (any CredentialProvider)? {
         let label = "profile '\(name)'"
         guard let profile = profiles.profiles[name] else {
@@ -108,7 +108,7 @@ public enum CredentialChain {
                                           message: "source_profile forms a cycle: \((visited + [name, sourceProfile]).joined(separator: " -> "))")
                 }
                 guard let resolved = try profileProvider(sourceProfile, profiles: profiles, visited: visited + [name],
-                                                         environment: environment, http: http, sts: sts) else {
+                                                         environment: environment, http: http, sts: sts, logger: logger) else {
                     throw CredentialError(code: "InvalidProfile", source: label,
                                           message: "source_profile '\(sourceProfile)' has no credentials")
                 }
@@ -127,13 +127,13 @@ public enum CredentialChain {
                     throw CredentialError(code: "InvalidProfile", source: label,
                                           message: "credential_source = Ec2InstanceMetadata but AWS_EC2_METADATA_DISABLED=true")
                 }
-                base = RefreshingCredentialProvider(provider, logger: Logger(label: "s3-mover.credentials"))
+                base = RefreshingCredentialProvider(provider, logger: logger)
             case "EcsContainer":
                 guard let provider = try ContainerCredentialProvider(environment: environment, http: http) else {
                     throw CredentialError(code: "InvalidProfile", source: label,
                                           message: "credential_source = EcsContainer but no AWS_CONTAINER_CREDENTIALS_* URI is set")
                 }
-                base = RefreshingCredentialProvider(provider, logger: Logger(label: "s3-mover.credentials"))
+                base = RefreshingCredentialProvider(provider, logger: logger)
             default:
                 throw CredentialError(code: "InvalidProfile", source: label,
                                       message: "credential_source '\(credentialSource)' is not Environment, Ec2InstanceMetadata or EcsContainer")

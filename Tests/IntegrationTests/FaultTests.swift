@@ -91,16 +91,22 @@ struct FaultTests {
         #expect(try await fixture.depth(fixture.deadLetterURL!) == 0)
         #expect(await Command.spawnAndWait(pgCtl, ["start"]) == 0)
 
+        try await Self.recovered(fixture, worker: worker, keys: keys)
+        let log = String(decoding: errors.wait(), as: UTF8.self)
+        #expect(log.contains("dependency outage"))
+        print("postgresRestartDuringBacklog: 60 messages, 1 PostgreSQL stop/start (8 s down); worker summary:\n\(String(decoding: output.wait(), as: UTF8.self))")
+    }
+
+    /// After PostgreSQL is back: every row migrates and the queue drains; then SIGTERM exits 0 and
+    /// every row and object is checked.
+    static func recovered(_ fixture: Fixture, worker: RunningProcess, keys: [String]) async throws {
         #expect(await eventually(timeout: .seconds(90)) {
             ((try? await fixture.paths()) ?? []).allSatisfy { $0.hasPrefix("avatar/") }
         })
         #expect(await eventually { (try? await fixture.depth(fixture.queueURL!)) == 0 })
         let (status, _) = worker.stop(signal: SIGTERM)
         #expect(status == 0)
-        try await Self.assertComplete(fixture, keys: keys)
-        let log = String(decoding: errors.wait(), as: UTF8.self)
-        #expect(log.contains("dependency outage"))
-        print("postgresRestartDuringBacklog: 60 messages, 1 PostgreSQL stop/start (8 s down); worker summary:\n\(String(decoding: output.wait(), as: UTF8.self))")
+        try await assertComplete(fixture, keys: keys)
     }
 
     @Test func postgresUnavailableAtStart() async throws {
@@ -113,13 +119,7 @@ struct FaultTests {
         try await Task.sleep(for: .seconds(6))
         #expect(worker.process.isRunning)  // it waits; it does not exit
         #expect(await Command.spawnAndWait(pgCtl, ["start"]) == 0)
-        #expect(await eventually(timeout: .seconds(90)) {
-            ((try? await fixture.paths()) ?? []).allSatisfy { $0.hasPrefix("avatar/") }
-        })
-        #expect(await eventually { (try? await fixture.depth(fixture.queueURL!)) == 0 })
-        let (status, _) = worker.stop(signal: SIGTERM)
-        #expect(status == 0)
-        try await Self.assertComplete(fixture, keys: keys)
+        try await Self.recovered(fixture, worker: worker, keys: keys)
         print("postgresUnavailableAtStart: 30 messages, PostgreSQL down for the worker's first 6 s")
     }
 
