@@ -40,12 +40,16 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "AWS", dependencies: [
-            "CurlHTTP", "CCrypto", "CLibXML2", "CS3MoverShims",
+            "CurlHTTP", "CCrypto", "CLibXML2", "CS3MoverShims", "StrictJSON",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // MARK: A strict JSON reader, shared by the AWS clients and the core.
+        .target(name: "StrictJSON"),
+
         // MARK: Pure core: no C, no network.
         .target(name: "MoverCore", dependencies: [
+            "StrictJSON",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
@@ -62,7 +66,7 @@ let package = Package(
 
         // MARK: Adapters, settings and the commands' logic.
         .target(name: "MoverRuntime", dependencies: [
-            "MoverCore", "AWS", "Postgres", "CurlHTTP",
+            "MoverCore", "AWS", "Postgres", "CurlHTTP", "StrictJSON",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
@@ -75,15 +79,16 @@ let package = Package(
         ]),
 
         // MARK: Tests.
-        .testTarget(name: "MoverCoreTests", dependencies: ["MoverCore"]),
+        .testTarget(name: "MoverCoreTests", dependencies: ["MoverCore", "StrictJSON"]),
+        .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON"]),
         .testTarget(name: "ObservabilityTests", dependencies: [
             "Observability", "CurlHTTP", .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"), .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "AWSTests", dependencies: ["AWS", "CurlHTTP", .product(name: "Logging", package: "swift-log")], exclude: ["golden_sigv4.py"]),
+        .testTarget(name: "AWSTests", dependencies: ["AWS", "CurlHTTP", "StrictJSON", .product(name: "Logging", package: "swift-log")], exclude: ["golden_sigv4.py"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP"]),
-        .testTarget(name: "MoverRuntimeTests", dependencies: ["MoverRuntime", "MoverCore", "AWS", "Postgres", "CurlHTTP"]),
+        .testTarget(name: "MoverRuntimeTests", dependencies: ["MoverRuntime", "MoverCore", "AWS", "Postgres", "CurlHTTP", "StrictJSON"]),
         .testTarget(name: "IntegrationTests", dependencies: ["MoverRuntime", "MoverCore", "AWS", "Postgres", "CurlHTTP"],
                     exclude: ["Support/fault_proxy.py", "Support/credential_endpoints.py", "Support/iam_enforced_moto.py"]),
     ]

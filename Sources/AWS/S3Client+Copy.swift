@@ -48,35 +48,34 @@ extension S3Client {
     /// Nil for anything else — an `<Error>`, entities other than the five predefined ones, an
     /// unexpected shape — which then takes the full parse.
     static func plainCopyResultETag(_ body: [UInt8]) -> String?? {
-        var text = Substring(decoding: body, as: UTF8.self)
-        while let first = text.first, first.isWhitespace { text = text.dropFirst() }
-        while let last = text.last, last.isWhitespace { text = text.dropLast() }
-        if text.hasPrefix("<?xml") {
-            guard let end = text.firstRange(of: "?>") else { return nil }
-            text = text[end.upperBound...].drop { $0.isWhitespace }
+        var text = body[...].trimmingXMLWhitespace()
+        if text.hasPrefix(bytes: "<?xml") {
+            guard let end = text.firstRange(ofBytes: "?>") else { return nil }
+            text = text[end.upperBound...].trimmingXMLWhitespace()
         }
-        guard text.hasPrefix("<CopyObjectResult"), text.hasSuffix("</CopyObjectResult>"),
-              !text.contains("<Error"), !text.contains("<!"), text.ranges(of: "<CopyObjectResult").count == 1 else { return nil }
-        guard let open = text.firstRange(of: "<ETag>") else { return .some(nil) }
-        guard let close = text[open.upperBound...].firstRange(of: "</ETag>") else { return nil }
+        guard text.hasPrefix(bytes: "<CopyObjectResult"), text.hasSuffix(bytes: "</CopyObjectResult>"),
+              text.firstRange(ofBytes: "<Error") == nil, text.firstRange(ofBytes: "<!") == nil,
+              text.firstRange(ofBytes: "<CopyObjectResult", from: text.startIndex + 1) == nil else { return nil }
+        guard let open = text.firstRange(ofBytes: "<ETag>") else { return .some(nil) }
+        guard let close = text.firstRange(ofBytes: "</ETag>", from: open.upperBound) else { return nil }
         let raw = text[open.upperBound..<close.lowerBound]
-        guard !raw.contains("<") else { return nil }
-        guard raw.contains("&") else { return .some(String(raw)) }
-        var decoded = ""
-        var rest = raw[...]
-        while let amp = rest.firstIndex(of: "&") {
+        guard !raw.contains(UInt8(ascii: "<")) else { return nil }
+        guard raw.contains(UInt8(ascii: "&")) else { return .some(String(decoding: raw, as: UTF8.self)) }
+        var decoded: [UInt8] = []
+        var rest = raw
+        while let amp = rest.firstIndex(of: UInt8(ascii: "&")) {
             decoded += rest[..<amp]
-            guard let semicolon = rest[amp...].firstIndex(of: ";") else { return nil }
-            switch rest[rest.index(after: amp)..<semicolon] {
-            case "quot": decoded += "\""
-            case "amp": decoded += "&"
-            case "lt": decoded += "<"
-            case "gt": decoded += ">"
-            case "apos": decoded += "'"
+            guard let semicolon = rest[amp...].firstIndex(of: UInt8(ascii: ";")) else { return nil }
+            switch String(decoding: rest[(amp + 1)..<semicolon], as: UTF8.self) {
+            case "quot": decoded.append(UInt8(ascii: "\""))
+            case "amp": decoded.append(UInt8(ascii: "&"))
+            case "lt": decoded.append(UInt8(ascii: "<"))
+            case "gt": decoded.append(UInt8(ascii: ">"))
+            case "apos": decoded.append(UInt8(ascii: "'"))
             default: return nil
             }
-            rest = rest[rest.index(after: semicolon)...]
+            rest = rest[(semicolon + 1)...]
         }
-        return .some(decoded + rest)
+        return .some(String(decoding: decoded + rest, as: UTF8.self))
     }
 }

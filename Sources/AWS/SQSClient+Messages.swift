@@ -1,3 +1,5 @@
+import StrictJSON
+
 /// A message as `ReceiveMessage` returns it.
 public struct SQSMessage: Sendable, Hashable {
     public var messageId: String
@@ -36,16 +38,6 @@ extension SQSClient {
         var MessageSystemAttributeNames: [String]
     }
 
-    private struct ReceiveOutput: Decodable {
-        struct Message: Decodable {
-            var MessageId: String
-            var ReceiptHandle: String
-            var Body: String
-            var Attributes: [String: String]?
-        }
-        var Messages: [Message]?
-    }
-
     /// `ReceiveMessage`: long-polls for up to `waitSeconds` (0–20) and returns up to
     /// `maxMessages` (1–10) messages with `ApproximateReceiveCount` and `SentTimestamp`.
     public func receiveMessages(
@@ -57,10 +49,20 @@ extension SQSClient {
             AttributeNames: ["ApproximateReceiveCount", "SentTimestamp"],
             MessageSystemAttributeNames: ["ApproximateReceiveCount", "SentTimestamp"])
         // The long poll itself plus a margin for the answer.
-        let output = try await call("ReceiveMessage", input, as: ReceiveOutput.self, timeout: .seconds(waitSeconds + 15))
-        return (output.Messages ?? []).map {
-            SQSMessage(messageId: $0.MessageId, receiptHandle: $0.ReceiptHandle, body: $0.Body, attributes: $0.Attributes ?? [:])
+        return try await call("ReceiveMessage", input, timeout: .seconds(waitSeconds + 15), reading: Self.messages(in:))
+    }
+
+    /// The messages of a `ReceiveMessage` answer; nil when it is not the documented shape.
+    static func messages(in answer: JSONValue) -> [SQSMessage]? {
+        guard let list = answer["Messages"] else { return answer.object != nil ? [] : nil }
+        var messages: [SQSMessage] = []
+        for item in list.array ?? [] {
+            guard let id = item["MessageId"]?.string, let handle = item["ReceiptHandle"]?.string,
+                  let body = item["Body"]?.string else { return nil }
+            let attributes = item["Attributes"]?.object?.compactMapValues(\.string) ?? [:]
+            messages.append(SQSMessage(messageId: id, receiptHandle: handle, body: body, attributes: attributes))
         }
+        return list.array == nil ? nil : messages
     }
 
     private struct DeleteBatchInput: Encodable {
@@ -69,27 +71,28 @@ extension SQSClient {
         var Entries: [Entry]
     }
 
-    private struct BatchOutput: Decodable {
-        struct Failed: Decodable { var Id: String; var Code: String; var Message: String?; var SenderFault: Bool? }
-        struct Success: Decodable { var Id: String }
-        var Successful: [Success]?
-        var Failed: [Failed]?
-
-        var failures: [SQSBatchFailure] {
-            (self.Failed ?? []).map { SQSBatchFailure(id: $0.Id, code: $0.Code, message: $0.Message ?? "", senderFault: $0.SenderFault ?? false) }
-        }
-    }
-
     /// `DeleteMessageBatch` for up to 10 `(id, receiptHandle)` entries. Returns the entries SQS
     /// reported as failed; an empty array means all were deleted.
     public func deleteMessageBatch(queueURL: String, entries: [(id: String, receiptHandle: String)]) async throws -> [SQSBatchFailure] {
         precondition(entries.count <= 10, "DeleteMessageBatch takes at most 10 entries")
         guard !entries.isEmpty else { return [] }
-        let output = try await call(
+        return try await call(
             "DeleteMessageBatch",
             DeleteBatchInput(QueueUrl: queueURL, Entries: entries.map { .init(Id: $0.id, ReceiptHandle: $0.receiptHandle) }),
-            as: BatchOutput.self)
-        return output.failures
+            reading: Self.batchFailures(in:))
+    }
+
+    /// The `Failed` entries of a batch answer; nil when it is not the documented shape.
+    static func batchFailures(in answer: JSONValue) -> [SQSBatchFailure]? {
+        guard answer.object != nil else { return nil }
+        var failures: [SQSBatchFailure] = []
+        for item in answer["Failed"]?.array ?? [] {
+            guard let id = item["Id"]?.string, let code = item["Code"]?.string else { return nil }
+            var senderFault = false
+            if case .bool(let fault) = item["SenderFault"] { senderFault = fault }
+            failures.append(SQSBatchFailure(id: id, code: code, message: item["Message"]?.string ?? "", senderFault: senderFault))
+        }
+        return failures
     }
 
     private struct ChangeVisibilityInput: Encodable {
@@ -118,13 +121,12 @@ extension SQSClient {
     ) async throws -> [SQSBatchFailure] {
         precondition(entries.count <= 10, "ChangeMessageVisibilityBatch takes at most 10 entries")
         guard !entries.isEmpty else { return [] }
-        let output = try await call(
+        return try await call(
             "ChangeMessageVisibilityBatch",
             ChangeVisibilityBatchInput(QueueUrl: queueURL, Entries: entries.map {
                 .init(Id: $0.id, ReceiptHandle: $0.receiptHandle, VisibilityTimeout: visibilityTimeout)
             }),
-            as: BatchOutput.self)
-        return output.failures
+            reading: Self.batchFailures(in:))
     }
 
     private struct AttributesInput: Encodable {
@@ -165,11 +167,10 @@ extension SQSClient {
     public func sendMessageBatch(queueURL: String, entries: [(id: String, body: String)]) async throws -> [SQSBatchFailure] {
         precondition(entries.count <= 10, "SendMessageBatch takes at most 10 entries")
         guard !entries.isEmpty else { return [] }
-        let output = try await call(
+        return try await call(
             "SendMessageBatch",
             SendBatchInput(QueueUrl: queueURL, Entries: entries.map { .init(Id: $0.id, MessageBody: $0.body) }),
-            as: BatchOutput.self)
-        return output.failures
+            reading: Self.batchFailures(in:))
     }
 
     private struct CreateQueueInput: Encodable {

@@ -4,7 +4,13 @@ import Synchronization
 public final class AsyncPermits: Sendable {
     private struct State {
         var available: Int
-        var waiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+        var waiters: [Waiter] = []
+    }
+
+    private struct Waiter {
+        var least: Int
+        var most: Int
+        var continuation: CheckedContinuation<Int, Never>
     }
 
     private let state: Mutex<State>
@@ -20,43 +26,49 @@ public final class AsyncPermits: Sendable {
     public var available: Int { state.withLock { $0.available } }
     /// Permits taken now.
     public var inUse: Int { capacity - available }
+    /// Callers waiting for permits now.
+    public var waiting: Int { state.withLock { $0.waiters.count } }
 
-    /// Waits until at least one permit is free, then takes up to `max` of them; returns how many.
-    public func acquire(upTo max: Int) async -> Int {
-        let wanted = Swift.max(1, Swift.min(max, capacity))
+    /// Waits until at least `minimum` permits are free, then takes as many as are free up to
+    /// `maximum`; returns how many it took. Both are clamped to `1...capacity`. Waiters are served
+    /// in order, so a large request is not starved by small ones.
+    public func acquire(atLeast minimum: Int, upTo maximum: Int) async -> Int {
+        let most = Swift.max(1, Swift.min(maximum, capacity))
+        let least = Swift.max(1, Swift.min(minimum, most))
         let taken = state.withLock { state -> Int in
-            guard state.available > 0, state.waiters.isEmpty else { return 0 }
-            let count = Swift.min(wanted, state.available)
+            guard state.available >= least, state.waiters.isEmpty else { return 0 }
+            let count = Swift.min(most, state.available)
             state.available -= count
             return count
         }
         if taken > 0 { return taken }
-        await withCheckedContinuation { continuation in
-            let resumeNow = state.withLock { state -> Bool in
-                if state.available >= 1 && state.waiters.isEmpty {
-                    state.available -= 1
-                    return true
+        return await withCheckedContinuation { continuation in
+            let resumeWith = state.withLock { state -> Int in
+                if state.available >= least && state.waiters.isEmpty {
+                    let count = Swift.min(most, state.available)
+                    state.available -= count
+                    return count
                 }
-                state.waiters.append((1, continuation))
-                return false
+                state.waiters.append(Waiter(least: least, most: most, continuation: continuation))
+                return 0
             }
-            if resumeNow { continuation.resume() }
+            if resumeWith > 0 { continuation.resume(returning: resumeWith) }
         }
-        return 1
     }
 
     /// Returns `count` permits and wakes waiters.
     public func release(_ count: Int = 1) {
-        let wake = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+        let wake = state.withLock { state -> [(CheckedContinuation<Int, Never>, Int)] in
             state.available += count
-            var woken: [CheckedContinuation<Void, Never>] = []
-            while let first = state.waiters.first, state.available >= first.count {
-                state.available -= first.count
-                woken.append(first.continuation)
+            var woken: [(CheckedContinuation<Int, Never>, Int)] = []
+            while let first = state.waiters.first, state.available >= first.least {
+                let granted = Swift.min(first.most, state.available)
+                state.available -= granted
+                woken.append((first.continuation, granted))
                 state.waiters.removeFirst()
             }
             return woken
         }
-        wake.forEach { $0.resume() }
+        for (continuation, granted) in wake { continuation.resume(returning: granted) }
     }
 }

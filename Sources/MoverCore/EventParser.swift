@@ -1,4 +1,5 @@
 import FoundationEssentials
+import StrictJSON
 
 /// Turns an SQS message body into object events.
 ///

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import StrictJSON
 
 /// The S3 event notification `backfill --enqueue` puts on the queue for each object: the same
 /// shape S3 sends, so the worker fleet handles it exactly like a live event.

@@ -81,8 +81,9 @@ public struct Worker: Sendable {
     private func receiveLoop(shutdown: ShutdownSignal, drained: ShutdownSignal, permits: AsyncPermits,
                              inFlight: InFlightTasks, visibility: Int) async {
         var failedReceives = 0
-        // Receive waits are short while draining, so that the end is noticed quickly.
-        let wait = configuration.drain ? min(configuration.waitSeconds, 1) : configuration.waitSeconds
+        // Draining polls without waiting, so the end is noticed at once rather than after a
+        // long poll that started while the last messages were still in flight.
+        let wait = configuration.drain ? 0 : configuration.waitSeconds
         while !shutdown.isTriggered && !drained.isTriggered {
             liveness.tick()
             // During an outage the held messages wait for the dependency; new ones would only wait too.
@@ -90,7 +91,11 @@ public struct Worker: Sendable {
                 await liveness.waiting { await shutdown.sleep(for: .milliseconds(250)) }
                 continue
             }
-            let granted = await liveness.waiting { await permits.acquire(upTo: 10) }
+            // Wait for a worthwhile batch: receiving as each permit comes back would mean many
+            // small receives, and every ReceiveMessage costs the queue the same whatever it
+            // returns. Half the capacity is the most it waits for, so a few slow messages never
+            // stop the intake.
+            let granted = await liveness.waiting { await permits.acquire(atLeast: min(10, permits.capacity / 2), upTo: 10) }
             if shutdown.isTriggered || drained.isTriggered { permits.release(granted); break }
             let batch: [QueueMessage]
             do {
@@ -111,16 +116,18 @@ public struct Worker: Sendable {
             }
             permits.release(granted - batch.count)
             if batch.isEmpty {
-                if configuration.drain, inFlight.count == 0, await queueIsEmpty(), inFlight.count == 0 {
+                guard configuration.drain else { continue }
+                if inFlight.count == 0, await queueIsEmpty(), inFlight.count == 0 {
                     drained.trigger()
                     break
                 }
+                // The rest is in flight here, or invisible elsewhere: look again shortly, not in a spin.
+                await shutdown.sleep(for: .milliseconds(50))
                 continue
             }
             processor.tally.recordMessages(received: batch.count)
             inFlight.start { [self] in
-                await processBatch(batch, visibility: visibility)
-                permits.release(batch.count)
+                await processBatch(batch, visibility: visibility, permits: permits)
             }
         }
     }
@@ -150,7 +157,10 @@ public struct Worker: Sendable {
 
     /// Processes a received batch concurrently, then deletes the messages that are done. While the
     /// batch is in progress, a heartbeat keeps its messages invisible to other consumers.
-    func processBatch(_ batch: [QueueMessage], visibility: Int) async {
+    ///
+    /// Each message returns its permit as soon as it is processed, so a slow sibling holds one
+    /// permit, not ten; the batch's single DeleteMessageBatch waits for the last of them.
+    func processBatch(_ batch: [QueueMessage], visibility: Int, permits: AsyncPermits) async {
         let heartbeat = Task { [queue, logger] in
             let interval = max(Duration.milliseconds(250), .seconds(visibility) / 3)
             while true {
@@ -167,7 +177,11 @@ public struct Worker: Sendable {
         defer { heartbeat.cancel() }
         let dispositions = await withTaskGroup(of: (QueueMessage, MessageDisposition).self) { group in
             for message in batch {
-                group.addTask { [processor] in (message, await processor.process(message)) }
+                group.addTask { [processor] in
+                    let disposition = await processor.process(message)
+                    permits.release()
+                    return (message, disposition)
+                }
             }
             var results: [(QueueMessage, MessageDisposition)] = []
             for await result in group { results.append(result) }

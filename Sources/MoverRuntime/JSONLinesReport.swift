@@ -1,5 +1,6 @@
 import FoundationEssentials
-public import MoverCore
+import MoverCore
+public import StrictJSON
 import Synchronization
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import StrictJSON
 public import Logging
 import MoverCore
 

@@ -1,4 +1,5 @@
 public import MoverCore
+public import StrictJSON
 
 /// Human-readable end-of-run summaries.
 public enum Summary {

@@ -10,6 +10,8 @@ final class MemoryQueue: MessageQueue {
         var receiveFailures = 0
         var failDeletesOf: Set<String> = []
         var receives = 0
+        /// `maxMessages` of every receive, in order.
+        var requested: [Int] = []
         var extensions = 0
     }
 
@@ -24,6 +26,7 @@ final class MemoryQueue: MessageQueue {
     func receive(maxMessages: Int, waitSeconds: Int) async throws -> [QueueMessage] {
         let batch = try state.withLock { state -> [QueueMessage] in
             state.receives += 1
+            state.requested.append(maxMessages)
             if state.receiveFailures > 0 {
                 state.receiveFailures -= 1
                 throw TestError.transient

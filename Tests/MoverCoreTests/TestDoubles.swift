@@ -9,6 +9,10 @@ final class MemoryCopier: ObjectCopier {
         var failuresBeforeSuccess = 0
         var failure: any Error = TestError.transient
         var copies = 0
+        /// A key whose copy waits (up to 2 s) until this many other copies have been made.
+        var slow: (key: String, untilCopies: Int)?
+        /// Copies made while the slow key was waiting.
+        var copiesDuringSlow = 0
     }
 
     let state = Mutex(State())
@@ -18,7 +22,12 @@ final class MemoryCopier: ObjectCopier {
     }
 
     func copy(sourceKey: String, destinationKey: String, ifMatch: String?, versionId: String?, size: Int64?) async throws -> CopyOutcome {
-        try state.withLock { state in
+        if let slow = state.withLock({ $0.slow }), slow.key == sourceKey {
+            let start = state.withLock { $0.copies }
+            for _ in 0..<400 where state.withLock({ $0.copies }) - start < slow.untilCopies { try await Task.sleep(for: .milliseconds(5)) }
+            state.withLock { $0.copiesDuringSlow = $0.copies - start }
+        }
+        return try state.withLock { state in
             if state.failuresBeforeSuccess > 0 {
                 state.failuresBeforeSuccess -= 1
                 throw state.failure

@@ -11,12 +11,35 @@ import Testing
         return #"{"Records":[\#(records.joined(separator: ","))]}"#
     }
 
-    func worker(_ queue: MemoryQueue, copier: MemoryCopier, table: MemoryTable, drain: Bool = true) -> Worker {
+    func worker(_ queue: MemoryQueue, copier: MemoryCopier, table: MemoryTable, drain: Bool = true, concurrency: Int = 4) -> Worker {
         let logger = Logger(label: "test")
         let handler = MigrationHandler(mapper: KeyMapper(), copier: copier, repointer: table, retry: .fast, logger: logger)
         let processor = MessageProcessor(sourceBucket: "legacy", handler: handler, tally: MigrationTally(), logger: logger,
                                          holdBackoffCap: .milliseconds(20))
-        return Worker(queue: queue, processor: processor, configuration: .init(concurrency: 4, waitSeconds: 0, drain: drain), logger: logger)
+        return Worker(queue: queue, processor: processor, configuration: .init(concurrency: concurrency, waitSeconds: 0, drain: drain), logger: logger)
+    }
+
+    @Test func receivesWholeBatchesWhilePermitsAreShort() async {
+        let keys = (1...200).map { "image/a\($0).png" }
+        let queue = MemoryQueue(bodies: keys.map { Self.body(keys: [$0]) })
+        let worker = worker(queue, copier: MemoryCopier(sources: keys), table: MemoryTable(rows: keys), concurrency: 40)
+        await worker.run(shutdown: ShutdownSignal())
+        #expect(queue.state.withLock { $0.deleted.count } == 200)
+        // Every receive asked for a full batch, even though the 40 permits were mostly taken.
+        #expect(queue.state.withLock { $0.requested }.allSatisfy { $0 == 10 })
+    }
+
+    @Test func aSlowMessageHoldsOnlyItsOwnPermit() async {
+        let keys = (1...40).map { "image/a\($0).png" }
+        let queue = MemoryQueue(bodies: keys.map { Self.body(keys: [$0]) })
+        let copier = MemoryCopier(sources: keys)
+        // The first message of the first batch waits for 20 other copies; with the batch's
+        // permits held until its slowest message finished, only its 9 siblings could run.
+        copier.state.withLock { $0.slow = ("image/a1.png", 20) }
+        let worker = worker(queue, copier: copier, table: MemoryTable(rows: keys), concurrency: 10)
+        await worker.run(shutdown: ShutdownSignal())
+        #expect(copier.state.withLock { $0.copiesDuringSlow } >= 20)
+        #expect(queue.state.withLock { $0.deleted.count } == 40)
     }
 
     @Test func drainsAndDeletesCompletedMessages() async {

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import StrictJSON
 import Logging
 import MoverCore
 import MoverRuntime

@@ -1,18 +1,23 @@
 import Foundation
-@testable import MoverCore
+import StrictJSON
 import Testing
 
 /// The hand-written parser must agree with `JSONDecoder` on everything s3-mover reads, and
 /// refuse what it refuses.
 @Suite struct JSONParserTests {
+    /// The repository's `sample-events/` directory: real S3, SNS and EventBridge bodies.
+    static let sampleEvents = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("sample-events")
+
     func decoder(_ text: String) -> JSONValue? { try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) }
     func parser(_ text: String) -> JSONValue? { try? JSONParser.parse(text) }
 
     @Test func agreesWithJSONDecoderOnEverySampleEvent() throws {
-        let files = try FileManager.default.contentsOfDirectory(atPath: SampleEvents.directory.path).sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.sampleEvents.path).sorted()
         #expect(files.count >= 13)
         for file in files {
-            let text = try SampleEvents.text(file)
+            let text = try String(contentsOf: Self.sampleEvents.appendingPathComponent(file), encoding: .utf8)
             #expect(parser(text) == decoder(text), "\(file)")
         }
     }

@@ -5,21 +5,31 @@
 /// message. This parser reads each value once. It rejects what `JSONDecoder` rejects (invalid
 /// UTF-8, control characters in strings, lone surrogates, trailing garbage, leading zeros)
 /// and nests at most ``maximumDepth`` deep.
-enum JSONParser {
-    struct Failure: Error, CustomStringConvertible {
-        var offset: Int
-        var reason: String
-        var description: String { "invalid JSON at byte \(offset): \(reason)" }
+public enum JSONParser {
+    /// Why a text is not JSON, and where.
+    public struct Failure: Error, CustomStringConvertible {
+        /// The byte offset at which the text stopped being JSON.
+        public var offset: Int
+        public var reason: String
+        public var description: String { "invalid JSON at byte \(offset): \(reason)" }
     }
 
-    static let maximumDepth = 256
+    /// How deeply arrays and objects may nest.
+    public static let maximumDepth = 256
 
-    static func parse(_ text: String) throws -> JSONValue {
+    /// Parses a whole text as one JSON value.
+    public static func parse(_ text: String) throws -> JSONValue {
         var text = text
         return try text.withUTF8 { try parse($0) }
     }
 
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws -> JSONValue {
+    /// Parses a whole byte buffer (UTF-8) as one JSON value.
+    public static func parse(_ bytes: [UInt8]) throws -> JSONValue {
+        try bytes.withUnsafeBufferPointer { try parse($0) }
+    }
+
+    /// Parses a whole byte buffer (UTF-8) as one JSON value.
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws -> JSONValue {
         var reader = Reader(bytes: bytes)
         reader.skipWhitespace()
         let value = try reader.value(depth: 0)

@@ -1,5 +1,5 @@
-/// Any JSON value, decoded with `JSONDecoder`: lets the parser walk messages of unknown shape
-/// without the full Foundation (and its ICU) in the binary.
+/// Any JSON value: what ``JSONParser`` reads messages and answers of loose or unknown shape into.
+/// It is also `Codable`, for writing log lines and reports with `JSONEncoder`.
 public enum JSONValue: Sendable, Hashable, Codable {
     case null
     case bool(Bool)
