@@ -5,7 +5,7 @@ public struct SQSMessage: Sendable, Hashable {
     public var messageId: String
     public var receiptHandle: String
     public var body: String
-    /// System attributes such as `ApproximateReceiveCount` and `SentTimestamp`.
+    /// System attributes such as `ApproximateReceiveCount`.
     public var attributes: [String: String]
 
     public init(messageId: String, receiptHandle: String, body: String, attributes: [String: String] = [:]) {
@@ -39,15 +39,14 @@ extension SQSClient {
     }
 
     /// `ReceiveMessage`: long-polls for up to `waitSeconds` (0–20) and returns up to
-    /// `maxMessages` (1–10) messages with `ApproximateReceiveCount` and `SentTimestamp`.
+    /// `maxMessages` (1–10) messages with their `ApproximateReceiveCount`.
     public func receiveMessages(
         queueURL: String, maxMessages: Int = 10, waitSeconds: Int = 20, visibilityTimeout: Int? = nil
     ) async throws -> [SQSMessage] {
         let input = ReceiveInput(
             QueueUrl: queueURL, MaxNumberOfMessages: min(max(maxMessages, 1), 10), WaitTimeSeconds: min(max(waitSeconds, 0), 20),
             VisibilityTimeout: visibilityTimeout,
-            AttributeNames: ["ApproximateReceiveCount", "SentTimestamp"],
-            MessageSystemAttributeNames: ["ApproximateReceiveCount", "SentTimestamp"])
+            AttributeNames: ["ApproximateReceiveCount"], MessageSystemAttributeNames: ["ApproximateReceiveCount"])
         // The long poll itself plus a margin for the answer.
         return try await call("ReceiveMessage", input, timeout: .seconds(waitSeconds + 15), reading: Self.messages(in:))
     }

@@ -5,10 +5,10 @@
 #   2. s3-mover worker --drain on N synthetic S3 events (copies on rclone, rows in PostgreSQL);
 #   3. upload-to-row latency with a shallow queue: uploads to LocalStack S3 at a steady rate,
 #      real S3 → SQS notifications, p50/p99 from a trigger that stamps each row's update.
-# Usage: [WORKER_CONCURRENCY=128] [WORKER_ARGS="--receivers 8"] deploy/bench/bench-worker.sh [N=10000] [LATENCY_COUNT=300] [RATE=20]
+# Usage: [ROUNDS=3] [WORKER_CONCURRENCY=128] [WORKER_ARGS="--receivers 8"] deploy/bench/bench-worker.sh [N=10000] [LATENCY_COUNT=300] [RATE=20]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-N="${1:-10000}"; LAT_N="${2:-300}"; RATE="${3:-20}"
+N="${1:-10000}"; LAT_N="${2:-300}"; RATE="${3:-20}"; ROUNDS="${ROUNDS:-3}"
 cd "$root"
 "$root/deploy/local/install.sh" >/dev/null
 venv=/tmp/s3-mover-bench-venv
@@ -60,18 +60,37 @@ pg_cpu() {
 }
 servers_cpu() { echo "$(cpu_of "$ls_pid") $(cpu_of "$rclone_pid") $(pg_cpu)"; }
 
-echo "==> ceiling: do-nothing consumer, $N messages"
-"$bin" backfill --enqueue --concurrency 128 >/dev/null
-read -r ls0 _ _ < <(servers_cpu)
-read -r consumed ceiling_s < <(python3 "$root/deploy/bench/null_consumer.py" "$L" "$queue" "$N" 8)
-read -r ls1 _ _ < <(servers_cpu)
+# Rounds alternate the ceiling and the worker, because LocalStack's speed drifts over its life and
+# this machine varies from run to run; the table reports medians and ranges.
+psql "$DB_CONN_STRING" -qc "CREATE INDEX ON benchw (path)"
+rounds_file="$S3MOVER_STACK_DIR/rounds"; : > "$rounds_file"
+for round in $(seq 1 "$ROUNDS"); do
+  echo "==> round $round/$ROUNDS: ceiling (do-nothing consumer), then s3-mover worker --drain, $N messages each"
+  "$bin" backfill --enqueue --concurrency 128 >/dev/null
+  read -r ls0 _ _ < <(servers_cpu)
+  read -r consumed ceiling_s < <(python3 "$root/deploy/bench/null_consumer.py" "$L" "$queue" "$N" 8 0)
+  read -r ls1 _ _ < <(servers_cpu)
 
-echo "==> s3-mover worker --drain, $N events"
+  "$bin" backfill --enqueue --concurrency 128 >/dev/null
+  psql "$DB_CONN_STRING" -qc "UPDATE benchw SET path = replace(path, 'avatar/', 'image/')" -c "VACUUM benchw"
+  read -r lsa rca pga < <(servers_cpu)
+  /usr/bin/time -f "%e %U %S %M" -o "$S3MOVER_STACK_DIR/worker.time" "$bin" worker --drain --concurrency "${WORKER_CONCURRENCY:-128}" ${WORKER_ARGS:-} >"$S3MOVER_STACK_DIR/worker.out" 2>&1
+  read -r worker_s worker_user worker_sys worker_rss < "$S3MOVER_STACK_DIR/worker.time"
+  read -r lsb rcb pgb < <(servers_cpu)
+  migrated=$(grep -E "^migrated" "$S3MOVER_STACK_DIR/worker.out" | awk '{print $2}')
+  echo "$consumed $ceiling_s $ls0 $ls1 ${migrated:-0} $worker_s $worker_user $worker_sys $worker_rss $lsa $lsb $rca $rcb $pga $pgb" >> "$rounds_file"
+  python3 -c "import sys; c, cs, l0, l1, m, w, u, s, _, la, lb, ra, rb, pa, pb = map(float, sys.argv[1:]); print(
+    f'    ceiling {c / cs:,.0f}/s (LocalStack {(l1 - l0) / cs:.2f} cores); worker {m / w:,.0f}/s = {m / w / (c / cs):.0%}'
+    f' (LocalStack {(lb - la) / w:.2f}, rclone {(rb - ra) / w:.2f}, PostgreSQL {(pb - pa) / w:.2f}, s3-mover {(u + s) / w:.2f} cores)')" \
+    $(tail -1 "$rounds_file")
+done
+
+echo "==> the worker's SQS path alone: $N events for another bucket (received, parsed, skipped, deleted; no copy, no update)"
 "$bin" backfill --enqueue --concurrency 128 >/dev/null
-read -r lsa rca pga < <(servers_cpu)
-/usr/bin/time -f "%e %U %S %M" -o "$S3MOVER_STACK_DIR/worker.time" "$bin" worker --drain --concurrency "${WORKER_CONCURRENCY:-128}" --create-index ${WORKER_ARGS:-} >"$S3MOVER_STACK_DIR/worker.out" 2>&1
-read -r worker_s worker_user worker_sys worker_rss < "$S3MOVER_STACK_DIR/worker.time"
-read -r lsb rcb pgb < <(servers_cpu)
+/usr/bin/time -f "%e" -o "$S3MOVER_STACK_DIR/skip.time" env S3_SOURCE_BUCKET_NAME=benchw-elsewhere \
+  "$bin" worker --drain --concurrency "${WORKER_CONCURRENCY:-128}" ${WORKER_ARGS:-} >"$S3MOVER_STACK_DIR/skip.out" 2>&1
+read -r skip_s < "$S3MOVER_STACK_DIR/skip.time"
+skipped=$(grep -E "^skipped" "$S3MOVER_STACK_DIR/skip.out" | awk '{print $2}')
 
 echo "==> the same copies and updates without SQS: backfill of the same $N objects into another bucket"
 aws --endpoint-url "$AWS_ENDPOINT_URL" s3api create-bucket --bucket benchw-dst2 >/dev/null
@@ -79,7 +98,6 @@ psql "$DB_CONN_STRING" -qc "CREATE TABLE benchw2 AS SELECT id, replace(path, 'av
 /usr/bin/time -f "%e" -o "$S3MOVER_STACK_DIR/backfill.time" env DB_TABLE=benchw2 S3_DEST_BUCKET_NAME=benchw-dst2 \
   "$bin" backfill --concurrency "${WORKER_CONCURRENCY:-128}" >/dev/null 2>&1
 read -r backfill_s < "$S3MOVER_STACK_DIR/backfill.time"
-migrated=$(grep -E "^migrated" "$S3MOVER_STACK_DIR/worker.out" | awk '{print $2}')
 
 echo "==> latency: $LAT_N uploads at $RATE/s through LocalStack S3 notifications"
 lsaws s3api create-bucket --bucket lat-src >/dev/null
@@ -99,24 +117,32 @@ read -r p50 p99 pmax measured < <(python3 "$root/deploy/bench/latency.py" "$L" l
 kill -TERM "$lat_worker"; wait "$lat_worker" || true
 
 echo
-python3 - "$N" "$consumed" "$ceiling_s" "$migrated" "$worker_s" "$worker_user" "$worker_sys" "$worker_rss" "$p50" "$p99" "$pmax" "$measured" "$RATE" \
-  "$ls0" "$ls1" "$lsa" "$lsb" "$rca" "$rcb" "$pga" "$pgb" "$(nproc)" "$backfill_s" <<'PY'
+python3 - "$N" "$rounds_file" "$p50" "$p99" "$pmax" "$measured" "$RATE" "$(nproc)" "$backfill_s" "$skipped" "$skip_s" <<'PY'
+import statistics
 import sys
-(n, consumed, ceiling_s, migrated, worker_s, user, sys_, rss, p50, p99, pmax, measured, rate,
- ls0, ls1, lsa, lsb, rca, rcb, pga, pgb, cores, backfill_s) = sys.argv[1:]
-ceiling = int(consumed) / float(ceiling_s)
-worker = int(migrated or 0) / float(worker_s)
+n, rounds_file, p50, p99, pmax, measured, rate, cores, backfill_s, skipped, skip_s = sys.argv[1:]
+n = int(n)
+rounds = [list(map(float, line.split())) for line in open(rounds_file) if line.strip()]
+ceilings = [r[0] / r[1] for r in rounds]
+workers = [r[4] / r[5] for r in rounds]
+def spread(values): return f"{statistics.median(values):,.0f} ({min(values):,.0f}–{max(values):,.0f})"
+ceiling, worker = statistics.median(ceilings), statistics.median(workers)
 print("| measurement | result |")
 print("|---|---|")
-print(f"| SQS ceiling (do-nothing consumer, 8 keep-alive threads) | {ceiling:,.0f} messages/s |")
-print(f"| s3-mover worker draining {int(n):,} events (copy on rclone + row update) | {worker:,.0f} events/s = {worker / ceiling:.0%} of the ceiling; CPU {(float(user) + float(sys_)) / int(n) * 1000:.3f} s per 1,000; peak RSS {int(rss) / 1024:.1f} MB |")
+print(f"| SQS ceiling: do-nothing consumer, 8 keep-alive threads, {n:,} messages, median of {len(rounds)} (range) | {spread(ceilings)} messages/s |")
+print(f"| s3-mover worker --drain, {n:,} events (copy on rclone + row update), median of {len(rounds)} (range) | {spread(workers)} events/s |")
+print(f"| worker / ceiling | {worker / ceiling:.0%} of the medians; per round " + ", ".join(f"{w / c:.0%}" for w, c in zip(workers, ceilings)) + " |")
+cpu = [(r[6] + r[7]) / r[4] * 1000 for r in rounds]
+print(f"| worker CPU per 1,000 events; peak RSS | {statistics.median(cpu):.3f} s; {max(r[8] for r in rounds) / 1024:.1f} MB |")
+skip_rate = int(skipped or 0) / float(skip_s)
+print(f"| the worker's SQS path alone ({n:,} events for another bucket: received, parsed, skipped, deleted) | {skip_rate:,.0f} events/s = {skip_rate / ceiling:.0%} of the ceiling |")
+copy_rate = n / float(backfill_s)
+print(f"| the same copies and updates without SQS (backfill, same servers) | {copy_rate:,.0f} objects/s |")
+print(f"| CPU during the ceiling runs | LocalStack {sum(r[3] - r[2] for r in rounds) / sum(r[1] for r in rounds):.2f} cores |")
+wall = sum(r[5] for r in rounds)
+shares = {"LocalStack": sum(r[10] - r[9] for r in rounds), "rclone": sum(r[12] - r[11] for r in rounds),
+          "PostgreSQL": sum(r[14] - r[13] for r in rounds), "s3-mover": sum(r[6] + r[7] for r in rounds)}
+print(f"| CPU during the worker runs ({cores} cores) | " + ", ".join(f"{k} {v / wall:.2f}" for k, v in shares.items())
+      + f"; total {sum(shares.values()) / wall:.2f} cores |")
 print(f"| upload → row updated, {measured} uploads at {rate}/s (shallow queue) | p50 {p50} ms, p99 {p99} ms, max {pmax} ms |")
-w = float(worker_s)
-shares = {"LocalStack": float(lsb) - float(lsa), "rclone": float(rcb) - float(rca), "PostgreSQL": float(pgb) - float(pga),
-          "s3-mover": float(user) + float(sys_)}
-print(f"| CPU during the ceiling run | LocalStack {(float(ls1) - float(ls0)) / float(ceiling_s):.2f} cores |")
-copy_rate = int(n) / float(backfill_s)
-print(f"| the same copies and updates without SQS (backfill, same servers) | {copy_rate:,.0f} objects/s; the worker reached {worker / copy_rate:.0%} of it |")
-print(f"| CPU during the worker run ({cores} cores) | " + ", ".join(f"{k} {v / w:.2f}" for k, v in shares.items())
-      + f"; total {sum(shares.values()) / w:.2f} cores |")
 PY
