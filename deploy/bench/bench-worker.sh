@@ -11,12 +11,7 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 N="${1:-10000}"; LAT_N="${2:-300}"; RATE="${3:-20}"; ROUNDS="${ROUNDS:-3}"
 cd "$root"
 "$root/deploy/local/install.sh" >/dev/null
-venv=/tmp/s3-mover-bench-venv
-if [ ! -x "$venv/bin/localstack" ]; then
-  echo "==> installing LocalStack 4.13.1 into $venv"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install -q 'localstack-core[runtime]==4.13.1' 'cbor2<6' 'pyopenssl<25' 'cryptography<45' service-identity
-fi
+source "$root/deploy/bench/localstack.sh"
 echo "==> swift build -c release --static-swift-stdlib (the binary the container ships)"
 swift build -c release --static-swift-stdlib --product s3-mover 2>&1 | grep -E 'error|Build complete' || true
 bin="$root/.build/release/s3-mover"
@@ -31,11 +26,8 @@ cleanup() {
 }
 trap cleanup EXIT
 "$root/deploy/local/start.sh" >/dev/null
-SERVICES=sqs,s3 EAGER_SERVICE_LOADING=1 PERSISTENCE=0 GATEWAY_LISTEN=127.0.0.1:$ls_port LOCALSTACK_HOST=127.0.0.1:$ls_port \
-SQS_ENDPOINT_STRATEGY=path OVERRIDE_IN_DOCKER=0 FILESYSTEM_ROOT="$ls_dir" XDG_CACHE_HOME="$ls_dir" SKIP_SSL_CERT_DOWNLOAD=1 \
-DISABLE_EVENTS=1 DNS_ADDRESS=0 LS_LOG=warn "$venv/bin/python" -m localstack.runtime.main >"$ls_dir/log" 2>&1 &
-ls_pid=$!
-for _ in $(seq 1 120); do curl -s "$L/_localstack/health" >/dev/null && break; sleep 0.5; done
+localstack_start "$ls_port" "$ls_dir"
+ls_pid=$localstack_pid
 
 lsaws() { AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1 aws --endpoint-url "$L" --output text "$@"; }
 queue=$(lsaws sqs create-queue --queue-name bench --query QueueUrl)
