@@ -30,7 +30,7 @@ struct IAMPolicyTests {
     }
 
     @Test func leastPrivilegePolicyRunsBackfillAndWorkerAndRefusesTheRest() async throws {
-        let port = Int.random(in: 40_000...44_999)
+        let port = freeLoopbackPort()
         let url = "http://127.0.0.1:\(port)"
         let server = try Command.start("/usr/bin/env", ["python3", Self.script, "serve", String(port)],
                                        environment: ProcessInfo.processInfo.environment)
@@ -88,7 +88,7 @@ struct IAMPolicyTests {
         }
         // With METRICS_PORT, the worker also reads both queues' depth (the dead-letter gauge).
         let worker = try await run(["worker", "--drain", "--wait-seconds", "1"],
-                             irsa.merging(["METRICS_PORT": String(Int.random(in: 45_000...49_999))]) { $1 })
+                             irsa.merging(["METRICS_PORT": String(freeLoopbackPort())]) { $1 })
         #expect(worker.status == 0, "\(worker.stderr)")
         #expect(!worker.stderr.contains("cannot read the queue depth"), "\(worker.stderr)")
         #expect(worker.stdout.contains("deleted 3"), "\(worker.stdout)")

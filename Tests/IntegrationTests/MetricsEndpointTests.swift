@@ -21,7 +21,7 @@ struct MetricsEndpointTests {
     @Test func countersMoveAndProbesAnswerWhileTheWorkerRuns() async throws {
         let fixture = try await Fixture.make("metrics", queue: true)
         defer { Task { await fixture.tearDown() } }
-        let port = Int.random(in: 45_000...49_999)
+        let port = freeLoopbackPort()
         let base = "http://127.0.0.1:\(port)"
         var environment = fixture.environment
         environment["METRICS_PORT"] = String(port)

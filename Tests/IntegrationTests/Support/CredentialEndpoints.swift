@@ -9,7 +9,7 @@ final class CredentialEndpoints: @unchecked Sendable {
     var url: String { "http://127.0.0.1:\(port)" }
 
     init(ttlSeconds: Int = 3600) async throws {
-        let port = Int.random(in: 30_000...39_999)
+        let port = freeLoopbackPort()
         self.port = port
         token = "pod-identity-token-\(UInt32.random(in: 0...UInt32.max))"
         process = try await Command.startHelper("credential_endpoints.py", [String(port), token, String(ttlSeconds)]) {

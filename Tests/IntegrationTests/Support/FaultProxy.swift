@@ -9,7 +9,7 @@ final class FaultProxy: @unchecked Sendable {
     var url: String { "http://127.0.0.1:\(port)" }
 
     init(upstream: String) async throws {
-        let port = Int.random(in: 20_000...29_999)
+        let port = freeLoopbackPort()
         self.port = port
         process = try await Command.startHelper("fault_proxy.py", [String(port), upstream]) {
             (try? await Self.counts(port: port)) != nil
