@@ -18,6 +18,9 @@ public final class MigrationTally: Sendable {
         public var enqueued = 0
         public var planned = 0
         public var plannedRows = 0
+        /// When the first message was received, and when the last deletion succeeded.
+        public var firstReceived: ContinuousClock.Instant?
+        public var lastDeleted: ContinuousClock.Instant?
 
         /// Objects that reached their final state (migrated, repeated, or copied without a row).
         public var completed: Int { migrated + alreadyMigrated + copiedWithoutRow + enqueued + planned }
@@ -59,7 +62,10 @@ public final class MigrationTally: Sendable {
     /// Records message-level events.
     public func recordMessages(received: Int = 0, deleted: Int = 0, kept: Int = 0, malformed: Int = 0) {
         MoverMetrics.messages(received: received, deleted: deleted, kept: kept)
+        let now = received > 0 || deleted > 0 ? ContinuousClock.now : nil
         state.withLock { tally in
+            if received > 0, tally.firstReceived == nil { tally.firstReceived = now }
+            if deleted > 0 { tally.lastDeleted = now }
             tally.messagesReceived += received
             tally.messagesDeleted += deleted
             tally.messagesKept += kept

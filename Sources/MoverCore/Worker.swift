@@ -81,10 +81,13 @@ public struct Worker: Sendable {
     private func receiveLoop(shutdown: ShutdownSignal, drained: ShutdownSignal, permits: AsyncPermits,
                              inFlight: InFlightTasks, visibility: Int) async {
         var failedReceives = 0
-        // Draining polls without waiting, so the end is noticed at once rather than after a
-        // long poll that started while the last messages were still in flight.
-        let wait = configuration.drain ? 0 : configuration.waitSeconds
+        // Draining polls without waiting, so the end is noticed at once rather than after a long
+        // poll that started while the last messages were still in flight. An empty short poll
+        // proves little on SQS (it samples a subset of servers), so the end is confirmed by one
+        // long poll before the worker exits.
+        var confirmingEmpty = false
         while !shutdown.isTriggered && !drained.isTriggered {
+            let wait = configuration.drain ? (confirmingEmpty ? 1 : 0) : configuration.waitSeconds
             liveness.tick()
             // During an outage the held messages wait for the dependency; new ones would only wait too.
             if processor.health.outage != nil && permits.inUse > 0 {
@@ -118,13 +121,19 @@ public struct Worker: Sendable {
             if batch.isEmpty {
                 guard configuration.drain else { continue }
                 if inFlight.count == 0, await queueIsEmpty(), inFlight.count == 0 {
-                    drained.trigger()
-                    break
+                    if confirmingEmpty {
+                        drained.trigger()
+                        break
+                    }
+                    confirmingEmpty = true
+                    continue
                 }
+                confirmingEmpty = false
                 // The rest is in flight here, or invisible elsewhere: look again shortly, not in a spin.
                 await shutdown.sleep(for: .milliseconds(50))
                 continue
             }
+            confirmingEmpty = false
             processor.tally.recordMessages(received: batch.count)
             inFlight.start { [self] in
                 await processBatch(batch, visibility: visibility, permits: permits)

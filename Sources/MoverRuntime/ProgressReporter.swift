@@ -37,7 +37,7 @@ public struct ProgressReporter: Sendable {
 
     func report(elapsed: Duration, final: Bool) {
         let snapshot = tally.snapshot
-        let seconds = max(0.001, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        let seconds = max(0.001, elapsed.seconds)
         let done = snapshot.completed
         let rate = Double(done) / seconds
         var eta: String?

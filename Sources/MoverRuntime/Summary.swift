@@ -5,7 +5,7 @@ public import StrictJSON
 public enum Summary {
     /// The lines summarising a tally.
     public static func lines(_ tally: MigrationTally.Snapshot, elapsed: Duration, listed: Int? = nil) -> [String] {
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.seconds
         let rate = seconds > 0 ? Double(tally.completed) / seconds : 0
         var lines: [String] = []
         if let listed { lines.append("listed            \(listed)") }
@@ -22,6 +22,12 @@ public enum Summary {
             lines.append("messages          received \(tally.messagesReceived), deleted \(tally.messagesDeleted), kept \(tally.messagesKept) (malformed \(tally.malformedMessages))")
         }
         lines.append("elapsed           \(NumberFormat.fixed(seconds, 2)) s (\(NumberFormat.fixed(rate, 0)) objects/s)")
+        if let first = tally.firstReceived, let last = tally.lastDeleted, last > first {
+            // The worker's own pace, without start-up and the final check that the queue is empty.
+            let busySeconds = (last - first).seconds
+            lines.append("receiving         \(NumberFormat.fixed(busySeconds, 2)) s from the first message received to the last deleted"
+                         + " (\(NumberFormat.fixed(Double(tally.messagesDeleted) / busySeconds, 0)) messages/s)")
+        }
         return lines
     }
 
@@ -34,7 +40,7 @@ public enum Summary {
             "rows_updated": number(tally.rowsUpdated), "already_migrated": number(tally.alreadyMigrated),
             "copied_without_row": number(tally.copiedWithoutRow), "enqueued": number(tally.enqueued),
             "planned": number(tally.planned), "skipped": number(tally.skippedTotal), "failed": number(tally.failed),
-            "elapsed_seconds": .number(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18),
+            "elapsed_seconds": .number(elapsed.seconds),
             "succeeded": .bool(result.succeeded),
         ]
         if let resume = result.resumePoint { line["resume_point"] = .string(resume) }

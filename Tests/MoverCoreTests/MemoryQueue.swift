@@ -12,6 +12,8 @@ final class MemoryQueue: MessageQueue {
         var receives = 0
         /// `maxMessages` of every receive, in order.
         var requested: [Int] = []
+        /// `waitSeconds` of every receive, in order.
+        var waits: [Int] = []
         var extensions = 0
     }
 
@@ -27,6 +29,7 @@ final class MemoryQueue: MessageQueue {
         let batch = try state.withLock { state -> [QueueMessage] in
             state.receives += 1
             state.requested.append(maxMessages)
+            state.waits.append(waitSeconds)
             if state.receiveFailures > 0 {
                 state.receiveFailures -= 1
                 throw TestError.transient

@@ -29,6 +29,24 @@ import Testing
         #expect(queue.state.withLock { $0.requested }.allSatisfy { $0 == 10 })
     }
 
+    @Test func drainingPollsWithoutWaitingAndConfirmsTheEndWithOneLongPoll() async {
+        let keys = (1...30).map { "image/a\($0).png" }
+        let queue = MemoryQueue(bodies: keys.map { Self.body(keys: [$0]) })
+        let logger = Logger(label: "test")
+        let handler = MigrationHandler(mapper: KeyMapper(), copier: MemoryCopier(sources: keys), repointer: MemoryTable(rows: keys),
+                                       retry: .fast, logger: logger)
+        let processor = MessageProcessor(sourceBucket: "legacy", handler: handler, tally: MigrationTally(), logger: logger)
+        let worker = Worker(queue: queue, processor: processor,
+                            configuration: .init(concurrency: 20, waitSeconds: 20, drain: true, receivers: 1), logger: logger)
+        await worker.run(shutdown: ShutdownSignal())
+        let waits = queue.state.withLock { $0.waits }
+        #expect(queue.state.withLock { $0.deleted.count } == 30)
+        #expect(waits.last == 1, "the last receive is the long poll that confirms the queue is empty")
+        #expect(waits.dropLast().allSatisfy { $0 == 0 }, "\(waits)")
+        let tally = processor.tally.snapshot
+        #expect(tally.firstReceived != nil && tally.lastDeleted != nil && tally.lastDeleted! > tally.firstReceived!)
+    }
+
     @Test func aSlowMessageHoldsOnlyItsOwnPermit() async {
         let keys = (1...40).map { "image/a\($0).png" }
         let queue = MemoryQueue(bodies: keys.map { Self.body(keys: [$0]) })

@@ -114,7 +114,7 @@ runs = {}
 for line in open(sys.argv[1]):
     label, n, wall, user, sys_, rss, ok = line.rstrip("\n").split("\t")
     runs.setdefault((label, int(n)), []).append((float(wall), (float(user) + float(sys_)) / int(n) * 1000, int(rss) / 1024, ok))
-print("| tool | N | runs | objects/s (median; range) | wall s (median) | CPU s per 1,000 objects, user+sys (median; range) | peak RSS MB (max) | all rows and objects correct |")
+print("| tool | N | runs | objects/s (median; range) | wall s (median) | CPU s per 1,000 objects, user+sys (median; range) | peak RSS MB (median; max) | all rows and objects correct |")
 print("|---|---:|---:|---:|---:|---:|---:|:---:|")
 for (label, n), items in runs.items():
     walls = sorted(item[0] for item in items)
@@ -123,5 +123,7 @@ for (label, n), items in runs.items():
     rate = f"{n / wall:,.0f}" + (f" ({n / walls[-1]:,.0f}–{n / walls[0]:,.0f})" if len(items) > 1 else "")
     cpu_text = f"{cpu:.3f}" + (f" ({cpus[0]:.3f}–{cpus[-1]:.3f})" if len(items) > 1 else "")
     correct = "yes" if all(item[3] == "yes" for item in items) else "NO"
-    print(f"| {label} | {n:,} | {len(items)} | {rate} | {wall:.2f} | {cpu_text} | {max(i[2] for i in items):.1f} | {correct} |")
+    rss = sorted(item[2] for item in items)
+    rss_text = f"{statistics.median(rss):.1f}" + (f" ({rss[-1]:.1f})" if len(items) > 1 else "")
+    print(f"| {label} | {n:,} | {len(items)} | {rate} | {wall:.2f} | {cpu_text} | {rss_text} | {correct} |")
 PY
