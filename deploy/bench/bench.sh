@@ -25,7 +25,7 @@ echo "==> swift build -c release --static-swift-stdlib (the binary the container
 swift build -c release --static-swift-stdlib --product s3-mover 2>&1 | grep -E 'error|Compiling s3|Build complete' || true
 bin="$root/.build/release/s3-mover"
 
-export S3MOVER_STACK_DIR=/tmp/s3-mover-bench-stack S3MOVER_PG_PORT=55444 S3MOVER_MOTO_PORT=5255 S3MOVER_RCLONE_PORT=5256
+export S3MOVER_STACK_DIR=/tmp/s3-mover-bench-stack S3MOVER_PG_PORT=25444 S3MOVER_MOTO_PORT=5255 S3MOVER_RCLONE_PORT=5256
 source "$root/deploy/local/stack.env"
 trap '"$root/deploy/local/stop.sh" --clean >/dev/null 2>&1 || true' EXIT
 "$root/deploy/local/start.sh" >/dev/null

@@ -16,7 +16,7 @@ set -e
 
 # A private stack, so a running demo stack is left alone.
 export S3MOVER_STACK_DIR="/tmp/s3-mover-test-stack-$$"
-export S3MOVER_PG_PORT="${S3MOVER_TEST_PG_PORT:-55433}"
+export S3MOVER_PG_PORT="${S3MOVER_TEST_PG_PORT:-25433}"
 export S3MOVER_MOTO_PORT="${S3MOVER_TEST_MOTO_PORT:-5155}"
 export S3MOVER_RCLONE_PORT="${S3MOVER_TEST_RCLONE_PORT:-5156}"
 source "$root/deploy/local/stack.env"
