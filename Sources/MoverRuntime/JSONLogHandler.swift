@@ -24,9 +24,12 @@ public struct JSONLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
+    /// UTC, with milliseconds: many lines share a second when the worker is busy.
+    private static let timestampStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+
     public func log(event: LogEvent) {
         var fields: [String: JSONValue] = [
-            "timestamp": .string(Date.now.formatted(.iso8601)),
+            "timestamp": .string(Date.now.formatted(Self.timestampStyle)),
             "level": .string(event.level.rawValue),
             "message": .string(event.message.description),
             "logger": .string(label),

@@ -22,6 +22,9 @@ import Testing
         #expect(object["key"]?.string == "image/a \"b\".png")
         #expect(object["error_code"]?.string == "SlowDown")
         #expect(object["run"]?.string == "r1")
+        // UTC with milliseconds, e.g. 2026-11-25T12:00:00.123Z.
+        let timestamp = try #require(object["timestamp"]?.string)
+        #expect(timestamp.count == 24 && timestamp.hasSuffix("Z") && timestamp.dropFirst(19).first == ".", "\(timestamp)")
     }
 
     @Test func respectsTheLevel() {
