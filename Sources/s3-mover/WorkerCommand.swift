@@ -25,7 +25,7 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Messages processed at once.")
     var concurrency = 32
 
-    @Option(help: "Long-poll wait in seconds (0-20).")
+    @Option(help: "Long-poll wait in seconds (0-20); --drain polls without waiting.")
     var waitSeconds = 20
 
     @Flag(help: "Exit 0 once the queue is empty and nothing is in flight (for tests and one-shot drain jobs).")
