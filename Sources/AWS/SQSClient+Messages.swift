@@ -53,15 +53,17 @@ extension SQSClient {
 
     /// The messages of a `ReceiveMessage` answer; nil when it is not the documented shape.
     static func messages(in answer: JSONValue) -> [SQSMessage]? {
-        guard let list = answer["Messages"] else { return answer.object != nil ? [] : nil }
+        guard answer.object != nil else { return nil }
+        guard let list = answer["Messages"] else { return [] }
+        guard let items = list.array else { return nil }
         var messages: [SQSMessage] = []
-        for item in list.array ?? [] {
+        for item in items {
             guard let id = item["MessageId"]?.string, let handle = item["ReceiptHandle"]?.string,
                   let body = item["Body"]?.string else { return nil }
             let attributes = item["Attributes"]?.object?.compactMapValues(\.string) ?? [:]
             messages.append(SQSMessage(messageId: id, receiptHandle: handle, body: body, attributes: attributes))
         }
-        return list.array == nil ? nil : messages
+        return messages
     }
 
     private struct DeleteBatchInput: Encodable {

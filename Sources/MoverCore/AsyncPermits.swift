@@ -5,6 +5,14 @@ public final class AsyncPermits: Sendable {
     private struct State {
         var available: Int
         var waiters: [Waiter] = []
+
+        /// Takes up to `most` permits if at least `least` are free; returns how many (0: none).
+        mutating func take(least: Int, most: Int) -> Int {
+            guard available >= least else { return 0 }
+            let count = Swift.min(most, available)
+            available -= count
+            return count
+        }
     }
 
     private struct Waiter {
@@ -35,22 +43,13 @@ public final class AsyncPermits: Sendable {
     public func acquire(atLeast minimum: Int, upTo maximum: Int) async -> Int {
         let most = Swift.max(1, Swift.min(maximum, capacity))
         let least = Swift.max(1, Swift.min(minimum, most))
-        let taken = state.withLock { state -> Int in
-            guard state.available >= least, state.waiters.isEmpty else { return 0 }
-            let count = Swift.min(most, state.available)
-            state.available -= count
-            return count
-        }
+        let taken = state.withLock { $0.waiters.isEmpty ? $0.take(least: least, most: most) : 0 }
         if taken > 0 { return taken }
         return await withCheckedContinuation { continuation in
             let resumeWith = state.withLock { state -> Int in
-                if state.available >= least && state.waiters.isEmpty {
-                    let count = Swift.min(most, state.available)
-                    state.available -= count
-                    return count
-                }
-                state.waiters.append(Waiter(least: least, most: most, continuation: continuation))
-                return 0
+                let count = state.waiters.isEmpty ? state.take(least: least, most: most) : 0
+                if count == 0 { state.waiters.append(Waiter(least: least, most: most, continuation: continuation)) }
+                return count
             }
             if resumeWith > 0 { continuation.resume(returning: resumeWith) }
         }
@@ -61,9 +60,9 @@ public final class AsyncPermits: Sendable {
         let wake = state.withLock { state -> [(CheckedContinuation<Int, Never>, Int)] in
             state.available += count
             var woken: [(CheckedContinuation<Int, Never>, Int)] = []
-            while let first = state.waiters.first, state.available >= first.least {
-                let granted = Swift.min(first.most, state.available)
-                state.available -= granted
+            while let first = state.waiters.first {
+                let granted = state.take(least: first.least, most: first.most)
+                guard granted > 0 else { break }
                 woken.append((first.continuation, granted))
                 state.waiters.removeFirst()
             }
