@@ -45,8 +45,8 @@ extension S3Client {
 
     /// The ETag of a plain success answer, `[<?xml …?>]<CopyObjectResult>…<ETag>…</ETag>…</CopyObjectResult>`,
     /// found without building a document (most of a copy's client CPU went to libxml2 otherwise).
-    /// Nil for anything else — an `<Error>`, entities other than the five predefined ones, an
-    /// unexpected shape — which then takes the full parse.
+    /// Nil for anything else — an `<Error>`, entities other than the five predefined ones and
+    /// character references, an unexpected shape — which then takes the full parse.
     static func plainCopyResultETag(_ body: [UInt8]) -> String?? {
         var text = body[...].trimmingXMLWhitespace()
         if text.hasPrefix(bytes: "<?xml") {
@@ -72,10 +72,25 @@ extension S3Client {
             case "lt": decoded.append(UInt8(ascii: "<"))
             case "gt": decoded.append(UInt8(ascii: ">"))
             case "apos": decoded.append(UInt8(ascii: "'"))
+            case let reference where reference.hasPrefix("#"):  // rclone writes quotes as &#34;
+                guard let scalar = Self.characterReference(reference.dropFirst()) else { return nil }
+                decoded += Array(String(Character(scalar)).utf8)
             default: return nil
             }
             rest = rest[(semicolon + 1)...]
         }
         return .some(String(decoding: decoded + rest, as: UTF8.self))
+    }
+
+    /// The scalar of a character reference's body (`34` or `x22`), if it is well formed and names
+    /// a character XML allows; anything else is left to libxml2.
+    private static func characterReference(_ body: Substring) -> Unicode.Scalar? {
+        let hex = body.first == "x"
+        let digits = hex ? body.dropFirst() : body
+        guard !digits.isEmpty, digits.count <= 8,
+              digits.allSatisfy({ hex ? $0.isHexDigit && $0.isASCII : ("0"..."9").contains($0) }),
+              let value = UInt32(digits, radix: hex ? 16 : 10), value >= 0x20 || [0x09, 0x0a, 0x0d].contains(value)
+        else { return nil }
+        return Unicode.Scalar(value)
     }
 }
