@@ -17,7 +17,8 @@ final class CurlTransfer: @unchecked Sendable {
     private let isHead: Bool
 
     var responseBody: [UInt8] = []
-    var responseHeaders: [String: String] = [:]
+    /// The final response's header lines as received (see `HTTPResponse`).
+    var responseHeaderLines: [UInt8] = []
     var continuation: CheckedContinuation<HTTPResponse, any Error>?
     private let cancelled = Mutex(false)
 
@@ -125,20 +126,13 @@ final class CurlTransfer: @unchecked Sendable {
         }, "HEADERFUNCTION")
     }
 
-    /// Parses one raw header line in bytes (cheaper than `Character` processing at high rates).
+    /// Keeps one raw header line; `HTTPResponse` reads the few it needs on demand.
     private func receivedHeaderLine(_ line: UnsafeRawBufferPointer) {
         if line.starts(with: "HTTP/".utf8) {
-            responseHeaders = [:]  // a new response (after 100 Continue, say) starts over
+            responseHeaderLines.removeAll(keepingCapacity: true)  // a new response (after 100 Continue, say) starts over
             return
         }
-        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return }
-        let isSpace = { (byte: UInt8) in byte == 0x20 || byte == 0x09 || byte == 0x0d || byte == 0x0a }
-        var start = colon + 1
-        var end = line.count
-        while start < end, isSpace(line[start]) { start += 1 }
-        while end > start, isSpace(line[end - 1]) { end -= 1 }
-        let name = String(decoding: line[..<colon].map { (0x41...0x5a).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
-        responseHeaders[name] = String(decoding: UnsafeRawBufferPointer(rebasing: line[start..<end]), as: UTF8.self)
+        responseHeaderLines.append(contentsOf: line)
     }
 
     /// Builds the response or the error once libcurl reports the transfer done.
@@ -150,7 +144,7 @@ final class CurlTransfer: @unchecked Sendable {
         }
         var status = 0
         _ = s3m_curl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        return .success(HTTPResponse(status: status, headers: responseHeaders, body: isHead ? [] : responseBody))
+        return .success(HTTPResponse(status: status, headerLines: responseHeaderLines, body: isHead ? [] : responseBody))
     }
 
     static func classify(_ code: CURLcode) -> HTTPClientError.Code {
