@@ -75,27 +75,38 @@ public struct SigV4Signer: Sendable {
         }
         let encodedQuery = sortedPairs.map { pair -> String in pair.name + "=" + pair.value }.joined(separator: "&")
 
-        var canonicalHeaders: [String: String] = [:]
+        // Lower-cased names, repeated names merged in order, then sorted: a handful of headers,
+        // so a small array beats a dictionary, and the strings are built in place.
+        var canonicalHeaders: [(name: String, value: String)] = []
+        canonicalHeaders.reserveCapacity(headers.count)
         for (name, value) in headers {
             let key = name.lowercased()
             let trimmed = Self.trimAndCollapse(value)
-            canonicalHeaders[key] = canonicalHeaders[key].map { "\($0),\(trimmed)" } ?? trimmed
+            if let index = canonicalHeaders.firstIndex(where: { $0.name == key }) {
+                canonicalHeaders[index].value += "," + trimmed
+            } else {
+                canonicalHeaders.append((key, trimmed))
+            }
         }
-        let names = canonicalHeaders.keys.sorted()
-        let signedHeaders = names.joined(separator: ";")
-        let canonicalRequest = [
-            request.method,
-            encodedPath,
-            encodedQuery,
-            names.map { "\($0):\(canonicalHeaders[$0]!)\n" }.joined(),
-            signedHeaders,
-            request.payloadHash,
-        ].joined(separator: "\n")
+        canonicalHeaders.sort { $0.name < $1.name }
+        var signedHeaders = ""
+        for (index, header) in canonicalHeaders.enumerated() {
+            if index > 0 { signedHeaders += ";" }
+            signedHeaders += header.name
+        }
+        var canonicalRequest = ""
+        canonicalRequest.reserveCapacity(256 + encodedPath.utf8.count + encodedQuery.utf8.count)
+        for part in [request.method, "\n", encodedPath, "\n", encodedQuery, "\n"] { canonicalRequest += part }
+        for header in canonicalHeaders {
+            canonicalRequest += header.name
+            canonicalRequest += ":"
+            canonicalRequest += header.value
+            canonicalRequest += "\n"
+        }
+        for part in ["\n", signedHeaders, "\n", request.payloadHash] { canonicalRequest += part }
 
         let scope = "\(date.day)/\(region)/\(service)/aws4_request"
-        let stringToSign = [
-            "AWS4-HMAC-SHA256", date.timestamp, scope, Digest.hex(Digest.sha256(canonicalRequest)),
-        ].joined(separator: "\n")
+        let stringToSign = "AWS4-HMAC-SHA256\n\(date.timestamp)\n\(scope)\n" + Digest.hex(Digest.sha256(canonicalRequest))
         let key = precomputedKey ?? signingKey(day: date.day)
         let signature = Digest.hex(Digest.hmacSHA256(key: key, message: Array(stringToSign.utf8)))
 
