@@ -28,7 +28,7 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // MARK: The one C shim: typed forwarders for what Swift cannot call directly.
-        .target(name: "CS3MoverShims", dependencies: ["CCurl", "CLibXML2"]),
+        .target(name: "CS3MoverShims", dependencies: ["CCurl"]),
 
         // MARK: Swift wrappers over C.
         .target(name: "CurlHTTP", dependencies: [
@@ -40,7 +40,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "AWS", dependencies: [
-            "CurlHTTP", "CCrypto", "CLibXML2", "CS3MoverShims", "StrictJSON",
+            "CurlHTTP", "CCrypto", "CLibXML2", "StrictJSON",
             .product(name: "Logging", package: "swift-log"),
         ]),
 

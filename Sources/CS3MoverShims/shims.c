@@ -34,9 +34,6 @@ CURLMcode s3m_curl_multi_setopt_socket_callback(CURLM *handle, s3m_curl_socket_c
 CURLMcode s3m_curl_multi_setopt_timer_callback(CURLM *handle, s3m_curl_timer_callback value) {
     return curl_multi_setopt(handle, CURLMOPT_TIMERFUNCTION, value);
 }
-void s3m_xml_free(void *pointer) {
-    xmlFree(pointer);
-}
 int s3m_limit_malloc_arenas(int arenas) {
     return mallopt(M_ARENA_MAX, arenas);
 }

@@ -2,7 +2,6 @@
 // Typed entry points for C APIs that Swift cannot call directly.
 // Every symbol is prefixed `s3m_` so it can never collide with the wrapped libraries.
 #include "../../CCurl/shim.h"
-#include "../../CLibXML2/shim.h"
 // Swift's Glibc module leaves out epoll and eventfd, which the curl engine's event loop needs.
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -36,7 +35,5 @@ CURLMcode s3m_curl_multi_setopt_pointer(CURLM *handle, CURLMoption option, void 
 CURLMcode s3m_curl_multi_setopt_socket_callback(CURLM *handle, s3m_curl_socket_callback value);
 /// curl_multi_setopt is variadic; this forwards the timer callback (CURLMOPT_TIMERFUNCTION).
 CURLMcode s3m_curl_multi_setopt_timer_callback(CURLM *handle, s3m_curl_timer_callback value);
-/// xmlFree is a mutable global function pointer, which Swift 6 rejects as unsafe shared state.
-void s3m_xml_free(void *pointer);
 /// mallopt lives in <malloc.h>, which Swift's Glibc module does not export; caps glibc's malloc arenas.
 int s3m_limit_malloc_arenas(int arenas);
