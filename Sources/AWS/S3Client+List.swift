@@ -27,24 +27,24 @@ extension S3Client {
         if let continuationToken { query.append(("continuation-token", continuationToken)) }
         if let startAfter, !startAfter.isEmpty { query.append(("start-after", startAfter)) }
         let response = try await send("ListObjectsV2", method: "GET", bucket: bucket, query: query)
-        let root = try XMLElement.parse(response.body)
-        guard root.name == "ListBucketResult" else {
-            throw S3Error(code: "InvalidResponse", status: response.status, message: "expected ListBucketResult, got \(root.name)",
+        let page = try ListBucketResultReader.read(response.body)
+        guard page.rootName == "ListBucketResult" else {
+            throw S3Error(code: "InvalidResponse", status: response.status, message: "expected ListBucketResult, got \(page.rootName)",
                           operation: "ListObjectsV2", resource: "s3://\(bucket)")
         }
-        let encoded = root.text(of: "EncodingType") == "url"
+        let encoded = page.encodingType == "url"
         var objects: [S3ObjectSummary] = []
-        objects.reserveCapacity(root.children.count)
-        for entry in root.children("Contents") {
-            guard let rawKey = entry.text(of: "Key") else { continue }
+        objects.reserveCapacity(page.entries.count)
+        for entry in page.entries {
+            guard let rawKey = entry.key else { continue }
             guard let key = encoded ? URIEncoding.decode(rawKey, plusAsSpace: true) : rawKey else {
                 throw S3Error(code: "InvalidResponse", status: response.status, message: "undecodable key '\(rawKey)'",
                               operation: "ListObjectsV2", resource: "s3://\(bucket)")
             }
-            objects.append(S3ObjectSummary(key: key, size: Int64(entry.text(of: "Size") ?? "") ?? 0, eTag: entry.text(of: "ETag")))
+            objects.append(S3ObjectSummary(key: key, size: Int64(entry.size ?? "") ?? 0, eTag: entry.eTag))
         }
-        let truncated = root.text(of: "IsTruncated") == "true"
-        let token = truncated ? root.text(of: "NextContinuationToken") : nil
+        let truncated = page.isTruncated == "true"
+        let token = truncated ? page.nextContinuationToken : nil
         if truncated && token == nil {
             throw S3Error(code: "InvalidResponse", status: response.status, message: "truncated listing without NextContinuationToken",
                           operation: "ListObjectsV2", resource: "s3://\(bucket)")
