@@ -2,8 +2,9 @@ internal import CLibXML2
 
 /// A parsed XML element: name (namespace dropped), text and child elements.
 ///
-/// S3 answers are small documents (a listing page holds at most 1,000 keys), so they are
+/// The answers read this way are small documents (errors, multipart uploads, STS), so they are
 /// parsed with libxml2 and copied into this value tree; the libxml2 document is freed at once.
+/// Listing pages, which hold up to 1,000 keys, are streamed instead (`ListBucketResultReader`).
 public struct XMLElement: Sendable {
     /// The local name, without namespace prefix.
     public var name: String
