@@ -20,68 +20,69 @@ struct ListBucketResultReader {
     /// Reads `body`. Throws ``XMLParseError`` when it is not well-formed XML.
     static func read(_ body: [UInt8]) throws -> Page {
         XMLRuntime.ensureInitialised()
-        let options = Int32(bitPattern: XML_PARSE_NONET.rawValue | XML_PARSE_COMPACT.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
-        let created: xmlTextReaderPtr? = body.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { chars in
-                xmlReaderForMemory(chars.baseAddress, Int32(chars.count), "response.xml", nil, options)
+        // The reader points into `body`'s storage, so all of the reading happens in this scope.
+        return try body.withUnsafeBufferPointer { buffer in
+            try buffer.withMemoryRebound(to: CChar.self) { chars in
+                guard let reader = xmlReaderForMemory(chars.baseAddress, Int32(chars.count), "response.xml", nil, XMLRuntime.options) else {
+                    throw XMLParseError(message: "could not start reading the listing")
+                }
+                defer { xmlFreeTextReader(reader) }
+                return try read(reader)
             }
         }
-        guard let reader = created else { throw XMLParseError(message: "could not start reading the listing") }
-        defer { xmlFreeTextReader(reader) }
-        // The reader points into `body`, which stays alive for the whole loop.
-        return try withExtendedLifetime(body) {
-            var page = Page()
-            var path: [String] = []        // element names from the root down to the current one
-            var text = ""                   // direct text of the current element
-            var entry: (key: String?, size: String?, eTag: String?) = (nil, nil, nil)
-            var sawRoot = false
+    }
 
-            func close() {
-                switch (path.count, path.last) {
-                case (2, "IsTruncated"): page.isTruncated = page.isTruncated ?? text
-                case (2, "NextContinuationToken"): page.nextContinuationToken = page.nextContinuationToken ?? text
-                case (2, "EncodingType"): page.encodingType = page.encodingType ?? text
-                case (2, "Contents"): page.entries.append(entry); entry = (nil, nil, nil)
-                case (3, "Key") where path[1] == "Contents": entry.key = entry.key ?? text
-                case (3, "Size") where path[1] == "Contents": entry.size = entry.size ?? text
-                case (3, "ETag") where path[1] == "Contents": entry.eTag = entry.eTag ?? text
-                default: break
+    private static func read(_ reader: xmlTextReaderPtr) throws -> Page {
+        var page = Page()
+        var path: [String] = []        // element names from the root down to the current one
+        var text = ""                   // direct text of the current element
+        var entry: (key: String?, size: String?, eTag: String?) = (nil, nil, nil)
+        var sawRoot = false
+
+        func close() {
+            switch (path.count, path.last) {
+            case (2, "IsTruncated"): page.isTruncated = page.isTruncated ?? text
+            case (2, "NextContinuationToken"): page.nextContinuationToken = page.nextContinuationToken ?? text
+            case (2, "EncodingType"): page.encodingType = page.encodingType ?? text
+            case (2, "Contents"): page.entries.append(entry); entry = (nil, nil, nil)
+            case (3, "Key") where path[1] == "Contents": entry.key = entry.key ?? text
+            case (3, "Size") where path[1] == "Contents": entry.size = entry.size ?? text
+            case (3, "ETag") where path[1] == "Contents": entry.eTag = entry.eTag ?? text
+            default: break
+            }
+            path.removeLast()
+            text = ""
+        }
+
+        while true {
+            let status = xmlTextReaderRead(reader)
+            if status == 0 { break }
+            guard status == 1 else {
+                throw XMLParseError(message: XMLRuntime.lastErrorMessage() ?? "not well-formed XML")
+            }
+            switch xmlReaderTypes(UInt32(bitPattern: xmlTextReaderNodeType(reader))) {
+            case XML_READER_TYPE_ELEMENT:
+                let name = xmlTextReaderConstLocalName(reader).map { String(cString: $0) } ?? ""
+                if path.isEmpty {
+                    guard !sawRoot else { throw XMLParseError(message: "more than one root element") }
+                    sawRoot = true
+                    page.rootName = name
                 }
-                path.removeLast()
+                path.append(name)
                 text = ""
-            }
-
-            while true {
-                let status = xmlTextReaderRead(reader)
-                if status == 0 { break }
-                guard status == 1 else {
-                    throw XMLParseError(message: XMLRuntime.lastErrorMessage() ?? "not well-formed XML")
+                if xmlTextReaderIsEmptyElement(reader) == 1 { close() }
+            case XML_READER_TYPE_END_ELEMENT:
+                close()
+            case XML_READER_TYPE_TEXT, XML_READER_TYPE_CDATA, XML_READER_TYPE_WHITESPACE, XML_READER_TYPE_SIGNIFICANT_WHITESPACE:
+                // Whitespace counts too: a key may be nothing but spaces.
+                if path.count == 2 || path.count == 3, let value = xmlTextReaderConstValue(reader) {
+                    text += String(cString: value)
                 }
-                switch Int32(xmlTextReaderNodeType(reader)) {
-                case Int32(XML_READER_TYPE_ELEMENT.rawValue):
-                    let name = xmlTextReaderConstLocalName(reader).map { String(cString: $0) } ?? ""
-                    if path.isEmpty {
-                        guard !sawRoot else { throw XMLParseError(message: "more than one root element") }
-                        sawRoot = true
-                        page.rootName = name
-                    }
-                    path.append(name)
-                    text = ""
-                    if xmlTextReaderIsEmptyElement(reader) == 1 { close() }
-                case Int32(XML_READER_TYPE_END_ELEMENT.rawValue):
-                    close()
-                case Int32(XML_READER_TYPE_TEXT.rawValue), Int32(XML_READER_TYPE_CDATA.rawValue),
-                     Int32(XML_READER_TYPE_WHITESPACE.rawValue), Int32(XML_READER_TYPE_SIGNIFICANT_WHITESPACE.rawValue):
-                    // Whitespace counts too: a key may be nothing but spaces.
-                    if path.count == 2 || path.count == 3, let value = xmlTextReaderConstValue(reader) {
-                        text += String(cString: value)
-                    }
-                default:
-                    break
-                }
+            default:
+                break
             }
-            guard sawRoot else { throw XMLParseError(message: "document has no root element") }
-            return page
         }
+        guard sawRoot else { throw XMLParseError(message: "document has no root element") }
+        return page
     }
 }

@@ -74,7 +74,7 @@ extension S3Client {
             case "apos": decoded.append(UInt8(ascii: "'"))
             case let reference where reference.hasPrefix("#"):  // rclone writes quotes as &#34;
                 guard let scalar = Self.characterReference(reference.dropFirst()) else { return nil }
-                decoded += Array(String(Character(scalar)).utf8)
+                decoded += Array(String(scalar).utf8)
             default: return nil
             }
             rest = rest[(semicolon + 1)...]

@@ -30,15 +30,12 @@ public struct XMLElement: Sendable {
 
     /// Parses a document and returns its root element.
     ///
-    /// Uses `XML_PARSE_NONET` (no network access for entities) and never `XML_PARSE_RECOVER`:
-    /// a broken document is an error, not a guess. `XML_PARSE_COMPACT` stores short text inside
-    /// its node, saving an allocation for each of a listing's thousands of small values.
+    /// Uses ``XMLRuntime/options``: a broken document is an error, not a guess.
     public static func parse(_ bytes: [UInt8]) throws -> XMLElement {
         XMLRuntime.ensureInitialised()
-        let options = Int32(bitPattern: XML_PARSE_NONET.rawValue | XML_PARSE_COMPACT.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
         let parsed: xmlDocPtr? = bytes.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { chars in
-                xmlReadMemory(chars.baseAddress, Int32(chars.count), "response.xml", nil, options)
+                xmlReadMemory(chars.baseAddress, Int32(chars.count), "response.xml", nil, XMLRuntime.options)
             }
         }
         guard let document = parsed else {
@@ -84,6 +81,12 @@ enum XMLRuntime {
     }()
 
     static func ensureInitialised() { _ = initialised }
+
+    /// How every answer is read: `XML_PARSE_NONET` (no network access for entities), never
+    /// `XML_PARSE_RECOVER` (a broken document is an error, not a guess), and `XML_PARSE_COMPACT`
+    /// (short text stored inside its node, one allocation fewer per value).
+    static let options = Int32(bitPattern: XML_PARSE_NONET.rawValue | XML_PARSE_COMPACT.rawValue
+                                   | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
 
     static func lastErrorMessage() -> String? {
         guard let error = xmlGetLastError(), let message = error.pointee.message else { return nil }

@@ -28,7 +28,6 @@ public struct HTTPResponse: Sendable {
         var headers: [String: String] = [:]
         forEachHeader { name, value in
             headers[String(decoding: name.map(Self.lowercased), as: UTF8.self)] = String(decoding: value, as: UTF8.self)
-            return true
         }
         return headers
     }
@@ -41,7 +40,6 @@ public struct HTTPResponse: Sendable {
             if candidate.count == wanted.count, zip(candidate, wanted).allSatisfy({ Self.lowercased($0) == $1 }) {
                 found = String(decoding: value, as: UTF8.self)
             }
-            return true
         }
         return found
     }
@@ -51,8 +49,8 @@ public struct HTTPResponse: Sendable {
         String(decoding: body, as: UTF8.self)
     }
 
-    /// Calls `body` with each header's name and trimmed value, in order, while it returns true.
-    private func forEachHeader(_ body: (ArraySlice<UInt8>, ArraySlice<UInt8>) -> Bool) {
+    /// Calls `body` with each header's name and trimmed value, in order.
+    private func forEachHeader(_ body: (ArraySlice<UInt8>, ArraySlice<UInt8>) -> Void) {
         var lineStart = headerLines.startIndex
         while lineStart < headerLines.endIndex {
             let lineEnd = headerLines[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? headerLines.endIndex
@@ -63,7 +61,7 @@ public struct HTTPResponse: Sendable {
             var end = line.endIndex
             while start < end, Self.isSpace(line[start]) { start += 1 }
             while end > start, Self.isSpace(line[end - 1]) { end -= 1 }
-            guard body(line[..<colon], line[start..<end]) else { return }
+            body(line[..<colon], line[start..<end])
         }
     }
 
