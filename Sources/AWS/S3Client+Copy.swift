@@ -2,8 +2,10 @@ import CurlHTTP
 
 /// The result of a successful `CopyObject`.
 public struct S3CopyResult: Sendable, Hashable {
-    /// The new object's ETag.
-    public var eTag: String?
+    /// The new object's ETag, as S3 wrote it (quoted).
+    public var eTag: String
+    /// The source version that was copied (`x-amz-copy-source-version-id`), on versioned sources.
+    public var sourceVersionId: String?
 }
 
 extension S3Client {
@@ -13,7 +15,8 @@ extension S3Client {
     ///   - ifMatch: copy only if the source's ETag still matches (`x-amz-copy-source-if-match`).
     ///   - sourceVersionId: copy this version of the source.
     /// - Throws: ``S3Error``, also for a `200 OK` whose body is an `<Error>` (S3 can fail a
-    ///   copy after it has started answering).
+    ///   copy after it has started answering), and `InvalidResponse` (transient) for any 2xx
+    ///   whose body is not a `<CopyObjectResult>` with an `<ETag>`.
     @discardableResult
     public func copyObject(
         sourceBucket: String, sourceKey: String, destinationBucket: String, destinationKey: String,
@@ -27,20 +30,17 @@ extension S3Client {
             "CopyObject", method: "PUT", bucket: destinationBucket, key: destinationKey, headers: headers,
             timeout: configuration.transferTimeout)
         let resource = "s3://\(destinationBucket)/\(destinationKey)"
-        if let eTag = Self.plainCopyResultETag(response.body) { return S3CopyResult(eTag: eTag) }
-        let root: XMLElement
-        do {
-            root = try XMLElement.parse(response.body)
-        } catch {
-            throw S3Error(code: "InvalidResponse", status: response.status, message: "unreadable CopyObject answer: \(error)",
-                          requestId: response.header("x-amz-request-id"), operation: "CopyObject", resource: resource)
+        let copiedVersion = response.header("x-amz-copy-source-version-id")
+        let eTag: String?
+        if let plain = Self.plainCopyResultETag(response.body) {
+            eTag = plain
+        } else {
+            eTag = try resultDocument(response, operation: "CopyObject", expected: "CopyObjectResult", resource: resource).text(of: "ETag")
         }
-        if root.name == "Error" {
-            throw S3Error(code: root.text(of: "Code") ?? "InternalError", status: response.status,
-                          message: root.text(of: "Message") ?? "", requestId: root.text(of: "RequestId"),
-                          operation: "CopyObject", resource: resource)
+        guard let eTag, !eTag.isEmpty else {
+            throw S3Error.invalidResponse(response, operation: "CopyObject", resource: resource, "<CopyObjectResult> without an <ETag>")
         }
-        return S3CopyResult(eTag: root.text(of: "ETag"))
+        return S3CopyResult(eTag: eTag, sourceVersionId: copiedVersion)
     }
 
     /// The ETag of a plain success answer, `[<?xml …?>]<CopyObjectResult>…<ETag>…</ETag>…</CopyObjectResult>`,

@@ -17,8 +17,10 @@ extension S3Client {
         if let contentType { headers.append(("Content-Type", contentType)) }
         let response = try await send("CreateMultipartUpload", method: "POST", bucket: bucket, key: key,
                                       query: [("uploads", "")], headers: headers)
-        guard let uploadId = try XMLElement.parse(response.body).text(of: "UploadId"), !uploadId.isEmpty else {
-            throw S3Error(code: "InvalidResponse", status: response.status, message: "CreateMultipartUpload answer without UploadId",
+        let resource = "s3://\(bucket)/\(key)"
+        let root = try resultDocument(response, operation: "CreateMultipartUpload", expected: "InitiateMultipartUploadResult", resource: resource)
+        guard let uploadId = root.text(of: "UploadId"), !uploadId.isEmpty else {
+            throw S3Error(code: S3Error.invalidResponseCode, status: response.status, message: "CreateMultipartUpload answer without UploadId",
                           operation: "CreateMultipartUpload", resource: "s3://\(bucket)/\(key)")
         }
         return uploadId
@@ -38,19 +40,15 @@ extension S3Client {
         let response = try await send("UploadPartCopy", method: "PUT", bucket: bucket, key: key,
                                       query: [("partNumber", String(partNumber)), ("uploadId", uploadId)], headers: headers,
                                       timeout: configuration.transferTimeout)
-        let root = try XMLElement.parse(response.body)
-        if root.name == "Error" {
-            throw S3Error(code: root.text(of: "Code") ?? "InternalError", status: response.status, message: root.text(of: "Message") ?? "",
-                          requestId: root.text(of: "RequestId"), operation: "UploadPartCopy", resource: "s3://\(bucket)/\(key)")
-        }
-        guard let eTag = root.text(of: "ETag") else {
-            throw S3Error(code: "InvalidResponse", status: response.status, message: "UploadPartCopy answer without ETag",
+        let root = try resultDocument(response, operation: "UploadPartCopy", expected: "CopyPartResult", resource: "s3://\(bucket)/\(key)")
+        guard let eTag = root.text(of: "ETag"), !eTag.isEmpty else {
+            throw S3Error(code: S3Error.invalidResponseCode, status: response.status, message: "UploadPartCopy answer without ETag",
                           operation: "UploadPartCopy", resource: "s3://\(bucket)/\(key)")
         }
         return eTag
     }
 
-    /// `CompleteMultipartUpload`. A `200 OK` carrying an `<Error>` is a failure.
+    /// `CompleteMultipartUpload`. A `200 OK` is a success only with a `<CompleteMultipartUploadResult>` body.
     public func completeMultipartUpload(bucket: String, key: String, uploadId: String, parts: [S3CompletedPart]) async throws {
         let body = "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
             + parts.sorted { $0.partNumber < $1.partNumber }.map {
@@ -59,10 +57,8 @@ extension S3Client {
         let response = try await send("CompleteMultipartUpload", method: "POST", bucket: bucket, key: key,
                                       query: [("uploadId", uploadId)], headers: [("Content-Type", "application/xml")],
                                       body: Array(body.utf8), timeout: configuration.transferTimeout)
-        if let root = try? XMLElement.parse(response.body), root.name == "Error" {
-            throw S3Error(code: root.text(of: "Code") ?? "InternalError", status: response.status, message: root.text(of: "Message") ?? "",
-                          requestId: root.text(of: "RequestId"), operation: "CompleteMultipartUpload", resource: "s3://\(bucket)/\(key)")
-        }
+        _ = try resultDocument(response, operation: "CompleteMultipartUpload", expected: "CompleteMultipartUploadResult",
+                               resource: "s3://\(bucket)/\(key)")
     }
 
     /// `AbortMultipartUpload`; the parts are discarded.

@@ -5,6 +5,8 @@ public struct S3ObjectMetadata: Sendable, Hashable {
     public var contentLength: Int64
     public var contentType: String?
     public var eTag: String?
+    /// `x-amz-version-id`: the current version, on a versioned bucket.
+    public var versionId: String?
     /// `x-amz-meta-*` headers, without the prefix.
     public var userMetadata: [String: String] = [:]
 }
@@ -20,7 +22,8 @@ extension S3Client {
             }
             return S3ObjectMetadata(
                 contentLength: Int64(response.header("content-length") ?? "") ?? 0,
-                contentType: response.header("content-type"), eTag: response.header("etag"), userMetadata: userMetadata)
+                contentType: response.header("content-type"), eTag: response.header("etag"),
+                versionId: response.header("x-amz-version-id"), userMetadata: userMetadata)
         } catch let error as S3Error where error.status == 404 {
             return nil
         }

@@ -34,7 +34,7 @@ public struct S3Error: Error, Sendable, Hashable, CustomStringConvertible {
     /// Answers that a retry may turn into success.
     public var isRetryable: Bool {
         isThrottling || [500, 502, 503, 504].contains(status)
-            || ["InternalError", "RequestTimeout", "ServiceUnavailable", "RequestTimeTooSkewed"].contains(code)
+            || ["InternalError", "RequestTimeout", "ServiceUnavailable", "RequestTimeTooSkewed", Self.invalidResponseCode].contains(code)
     }
 
     public var description: String {

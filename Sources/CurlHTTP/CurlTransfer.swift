@@ -23,6 +23,7 @@ final class CurlTransfer: @unchecked Sendable {
     private let cancelled = Mutex(false)
 
     init(_ request: HTTPRequest, pool: CurlHandlePool) throws {
+        try Self.validateHeaders(request)
         CurlGlobal.ensureInitialised()
         guard let easy = pool.checkOut() else {
             throw HTTPClientError(code: .invalidRequest, message: "curl_easy_init failed", request: request.method)
@@ -64,6 +65,9 @@ final class CurlTransfer: @unchecked Sendable {
 
     private func configure(_ request: HTTPRequest) throws {
         try check(s3m_curl_easy_setopt_string(handle, CURLOPT_URL, request.url), "URL")
+        // The path goes out exactly as it was signed: `image/x/../y.png` and `image/y.png` are
+        // different S3 keys, and libcurl would otherwise remove the dot segments.
+        try check(s3m_curl_easy_setopt_long(handle, CURLOPT_PATH_AS_IS, 1), "PATH_AS_IS")
         try check(s3m_curl_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1), "NOSIGNAL")
         try check(s3m_curl_easy_setopt_long(handle, CURLOPT_TCP_KEEPALIVE, 1), "TCP_KEEPALIVE")
         try check(s3m_curl_easy_setopt_long(handle, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1)), "HTTP_VERSION")
@@ -124,6 +128,23 @@ final class CurlTransfer: @unchecked Sendable {
             }
             return length
         }, "HEADERFUNCTION")
+    }
+
+    /// Refuses header names and values that would change the request's framing: libcurl sends
+    /// header lines verbatim, so a CR or LF in a value would add header lines of its own.
+    static func validateHeaders(_ request: HTTPRequest) throws {
+        for header in request.headers {
+            let nameIsToken = !header.name.isEmpty && header.name.utf8.allSatisfy { byte in
+                byte > 0x20 && byte < 0x7f && byte != UInt8(ascii: ":")
+            }
+            let valueIsSafe = !header.value.utf8.contains { $0 == 0x0d || $0 == 0x0a || $0 == 0x00 }
+            guard nameIsToken, valueIsSafe else {
+                throw HTTPClientError(
+                    code: .invalidRequest,
+                    message: "header \(nameIsToken ? "'\(header.name)' has a value with" : "name has") CR, LF, NUL or other bytes a header cannot carry",
+                    request: "\(request.method) \(redactQuery(request.url))")
+            }
+        }
     }
 
     /// Keeps one raw header line; `HTTPResponse` reads the few it needs on demand.

@@ -4,9 +4,9 @@ import Synchronization
 /// One object found by listing the source.
 public struct SourceObject: Sendable, Hashable {
     public var key: String
-    public var eTag: String?
+    public var eTag: ETag?
     public var size: Int64?
-    public init(key: String, eTag: String? = nil, size: Int64? = nil) {
+    public init(key: String, eTag: ETag? = nil, size: Int64? = nil) {
         self.key = key
         self.eTag = eTag
         self.size = size

@@ -63,10 +63,19 @@ public enum EventParser {
             guard let key = FormDecoding.decode(rawKey), !key.isEmpty else {
                 return .malformed(reason: "Records[\(index)] has an undecodable key")
             }
+            guard let key = validKey(key) else {
+                return .malformed(reason: "Records[\(index)] has a key longer than \(maximumKeyBytes) bytes or containing NUL")
+            }
+            let eTag: ETag?
+            let versionId: VersionID?
+            switch (tag(object["eTag"] ?? object["etag"]), version(object["versionId"])) {
+            case (.invalid, _): return .malformed(reason: "Records[\(index)] has an eTag that is not an S3 ETag")
+            case (_, .invalid): return .malformed(reason: "Records[\(index)] has a versionId that is not an S3 version id")
+            case (.valid(let tag), .valid(let version)): (eTag, versionId) = (tag, version)
+            }
             events.append(ObjectEvent(
                 eventName: eventName, bucket: bucket, key: key, size: object["size"]?.int64,
-                eTag: unquoted(object["eTag"]?.string ?? object["etag"]?.string),
-                versionId: nonEmpty(object["versionId"]?.string), sequencer: object["sequencer"]?.string,
+                eTag: eTag, versionId: versionId, sequencer: object["sequencer"]?.string,
                 eventTime: record["eventTime"]?.string))
         }
         return .events(events)
@@ -76,23 +85,50 @@ public enum EventParser {
         guard let detail = object["detail"],
               let bucket = detail["bucket"]?["name"]?.string,
               let objectInfo = detail["object"],
-              let key = objectInfo["key"]?.string, !key.isEmpty else {
+              let rawKey = objectInfo["key"]?.string, !rawKey.isEmpty else {
             return .malformed(reason: "EventBridge event lacks detail.bucket.name or detail.object.key")
         }
-        return .events([ObjectEvent(
-            eventName: detailType, bucket: bucket, key: key, size: objectInfo["size"]?.int64,
-            eTag: unquoted(objectInfo["etag"]?.string), versionId: nonEmpty(objectInfo["version-id"]?.string),
-            sequencer: objectInfo["sequencer"]?.string, eventTime: object["time"]?.string)])
+        guard let key = validKey(rawKey) else {
+            return .malformed(reason: "EventBridge event has a key longer than \(maximumKeyBytes) bytes or containing NUL")
+        }
+        switch (tag(objectInfo["etag"]), version(objectInfo["version-id"])) {
+        case (.invalid, _): return .malformed(reason: "EventBridge event has an etag that is not an S3 ETag")
+        case (_, .invalid): return .malformed(reason: "EventBridge event has a version-id that is not an S3 version id")
+        case (.valid(let eTag), .valid(let versionId)):
+            return .events([ObjectEvent(
+                eventName: detailType, bucket: bucket, key: key, size: objectInfo["size"]?.int64,
+                eTag: eTag, versionId: versionId, sequencer: objectInfo["sequencer"]?.string, eventTime: object["time"]?.string)])
+        }
     }
 
-    private static func unquoted(_ value: String?) -> String? {
-        guard var value, !value.isEmpty else { return nil }
-        if value.hasPrefix("\"") && value.hasSuffix("\"") && value.count >= 2 { value = String(value.dropFirst().dropLast()) }
-        return value.isEmpty ? nil : value
+    /// S3's longest key, in UTF-8 bytes.
+    public static let maximumKeyBytes = 1024
+
+    /// The key if S3 could hold it: 1 to 1,024 bytes (NUL cannot reach a path or a row).
+    private static func validKey(_ key: String) -> String? {
+        guard (1...maximumKeyBytes).contains(key.utf8.count), !key.utf8.contains(0) else { return nil }
+        return key
     }
 
-    private static func nonEmpty(_ value: String?) -> String? {
-        guard let value, !value.isEmpty, value != "null" else { return nil }
-        return value
+    /// An optional field that, when present, must match its grammar.
+    private enum Checked<Value> {
+        case valid(Value?)
+        case invalid
+    }
+
+    /// Absent, JSON null and empty mean no ETag; anything else must be one.
+    private static func tag(_ value: JSONValue?) -> Checked<ETag> {
+        guard let value, value != .null else { return .valid(nil) }
+        guard let text = value.string else { return .invalid }
+        if text.isEmpty { return .valid(nil) }
+        return ETag(text).map { .valid($0) } ?? .invalid
+    }
+
+    /// Absent, JSON null, empty and `null` mean no version (unversioned bucket); anything else must be one.
+    private static func version(_ value: JSONValue?) -> Checked<VersionID> {
+        guard let value, value != .null else { return .valid(nil) }
+        guard let text = value.string else { return .invalid }
+        if text.isEmpty || text == "null" { return .valid(nil) }
+        return VersionID(text).map { .valid($0) } ?? .invalid
     }
 }

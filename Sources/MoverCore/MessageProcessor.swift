@@ -26,9 +26,14 @@ public struct MessageProcessor: Sendable {
     public var maxHold: Duration
     /// The longest pause between attempts while held.
     public var holdBackoffCap: Duration
+    /// How long a copied object waits for its row to appear (see ``RowWait``); zero: not at all.
+    public var rowWait: Duration
+    /// Ends row waits early at shutdown, leaving their messages for redelivery.
+    public let shutdown: ShutdownSignal?
 
     public init(sourceBucket: String, handler: MigrationHandler, tally: MigrationTally, health: DependencyHealth = DependencyHealth(),
-                logger: Logger, maxHold: Duration = .seconds(900), holdBackoffCap: Duration = .seconds(5)) {
+                logger: Logger, maxHold: Duration = .seconds(900), holdBackoffCap: Duration = .seconds(5),
+                rowWait: Duration = .zero, shutdown: ShutdownSignal? = nil) {
         self.sourceBucket = sourceBucket
         self.handler = handler
         self.tally = tally
@@ -36,10 +41,15 @@ public struct MessageProcessor: Sendable {
         self.logger = logger
         self.maxHold = maxHold
         self.holdBackoffCap = holdBackoffCap
+        self.rowWait = rowWait
+        self.shutdown = shutdown
     }
 
     /// Processes `message`. Never throws: failures become ``MessageDisposition/keep(reason:)``.
-    public func process(_ message: QueueMessage) async -> MessageDisposition {
+    ///
+    /// - Parameter waitingForRow: told (possibly more than once) when a record starts waiting for
+    ///   its row, so the caller can free the message's processing capacity meanwhile.
+    public func process(_ message: QueueMessage, waitingForRow: @escaping @Sendable () -> Void = {}) async -> MessageDisposition {
         switch EventParser.parse(message.body) {
         case .testEvent:
             tally.record(.skipped(.testEvent))
@@ -54,21 +64,22 @@ public struct MessageProcessor: Sendable {
         case .events(let events):
             var failures: [String] = []
             for event in events {
-                if let failure = await process(event, messageID: message.id) { failures.append(failure) }
+                if let failure = await process(event, messageID: message.id, waitingForRow: waitingForRow) { failures.append(failure) }
             }
             return failures.isEmpty ? .delete : .keep(reason: failures.joined(separator: "; "))
         }
     }
 
     /// Runs the handler, holding the record through dependency outages.
-    private func migrateHolding(_ event: ObjectEvent) async throws -> MigrationOutcome {
-        try await OutageHold(health: health, maxHold: maxHold, backoffCap: holdBackoffCap, logger: logger).run {
-            try await handler.migrate(sourceKey: event.key, eTag: event.eTag, versionId: event.versionId, size: event.size)
+    private func migrateHolding(_ event: ObjectEvent, waitingForRow: @escaping @Sendable () -> Void) async throws -> MigrationOutcome {
+        let rowWait = rowWait > .zero ? RowWait(window: rowWait, shutdown: shutdown, began: waitingForRow) : nil
+        return try await OutageHold(health: health, maxHold: maxHold, backoffCap: holdBackoffCap, logger: logger).run {
+            try await handler.migrate(sourceKey: event.key, eTag: event.eTag, versionId: event.versionId, size: event.size, rowWait: rowWait)
         }
     }
 
     /// Returns nil when the record is done or skipped, or the failure's description.
-    private func process(_ event: ObjectEvent, messageID: String) async -> String? {
+    private func process(_ event: ObjectEvent, messageID: String, waitingForRow: @escaping @Sendable () -> Void) async -> String? {
         let outcome: MigrationOutcome
         if !event.isObjectCreated {
             outcome = .skipped(.notObjectCreated)
@@ -76,7 +87,12 @@ public struct MessageProcessor: Sendable {
             outcome = .skipped(.foreignBucket)
         } else {
             do {
-                outcome = try await migrateHolding(event)
+                outcome = try await migrateHolding(event, waitingForRow: waitingForRow)
+            } catch let error as MigrationError where error.step == .rowWait {
+                logger.info("shut down while waiting for a row; message left for redelivery", metadata: [
+                    "key": "\(event.key)", "message_id": "\(messageID)",
+                ])
+                return error.description
             } catch let error as MigrationError {
                 tally.recordFailure(code: error.code)
                 logger.warning("object failed; message kept for redelivery", metadata: [

@@ -26,27 +26,31 @@ public struct MigrationHandler: Sendable {
     ///
     /// - Parameters:
     ///   - eTag: when the event carried one, the copy only proceeds if the source still has it.
-    ///   - versionId: when the event carried one, that version is copied.
+    ///   - versionId: when the event carried one and it is no longer the source's current version,
+    ///     the object is skipped as superseded; the copy always takes the current version.
     ///   - size: the object's size when known (from the event or the listing); large objects are
     ///     copied in parts.
-    public func migrate(sourceKey: String, eTag: String? = nil, versionId: String? = nil, size: Int64? = nil) async throws -> MigrationOutcome {
+    ///   - rowWait: when given, a copied object that no row references yet is rechecked until a
+    ///     row appears or the window passes (rows saved after their upload).
+    public func migrate(sourceKey: String, eTag: ETag? = nil, versionId: VersionID? = nil, size: Int64? = nil,
+                        rowWait: RowWait? = nil) async throws -> MigrationOutcome {
         if mapper.isDestinationKey(sourceKey) { return .skipped(.destinationKey) }
         guard let destinationKey = mapper.destinationKey(for: sourceKey) else { return .skipped(.notSourceKey) }
-        let ifMatch = eTag.map { "\"\($0)\"" }
         return try await MoverMetrics.inFlight {
-            try await copyAndRepoint(sourceKey: sourceKey, destinationKey: destinationKey, ifMatch: ifMatch, versionId: versionId, size: size)
+            try await copyAndRepoint(sourceKey: sourceKey, destinationKey: destinationKey, eTag: eTag, versionId: versionId,
+                                     size: size, rowWait: rowWait)
         }
     }
 
     private func copyAndRepoint(
-        sourceKey: String, destinationKey: String, ifMatch: String?, versionId: String?, size: Int64?
+        sourceKey: String, destinationKey: String, eTag: ETag?, versionId: VersionID?, size: Int64?, rowWait: RowWait?
     ) async throws -> MigrationOutcome {
 
         let copy: CopyOutcome
         do {
             copy = try await retry.run {
                 try await MoverMetrics.timedCopy {
-                    try await copier.copy(sourceKey: sourceKey, destinationKey: destinationKey, ifMatch: ifMatch, versionId: versionId, size: size)
+                    try await copier.copy(sourceKey: sourceKey, destinationKey: destinationKey, eTag: eTag, versionId: versionId, size: size)
                 }
             } onRetry: { error, attempt, delay in
                 logger.debug("retrying copy", metadata: ["key": "\(sourceKey)", "error": "\(error.failureCode)", "attempt": "\(attempt)"])
@@ -76,26 +80,54 @@ public struct MigrationHandler: Sendable {
             }
         }
 
-        let repoint: RepointOutcome
-        do {
-            repoint = try await retry.run {
-                try await MoverMetrics.timedUpdate {
-                    try await repointer.repoint(from: sourceKey, to: destinationKey)
-                }
-            } onRetry: { error, attempt, delay in
-                logger.debug("retrying update", metadata: ["key": "\(sourceKey)", "error": "\(error.failureCode)", "attempt": "\(attempt)"])
-            }
-        } catch {
-            throw MigrationError(step: .update, key: sourceKey, code: error.failureCode, underlying: "\(error)",
-                                 failureClass: error.failureClass)
+        var repoint = try await repointOnce(sourceKey: sourceKey, destinationKey: destinationKey)
+        if repoint == .noRow, let rowWait, rowWait.window > .zero {
+            repoint = try await waitForRow(sourceKey: sourceKey, destinationKey: destinationKey, rowWait)
         }
-
         switch repoint {
         case .updated(let rows): return .migrated(rows: rows)
         case .alreadyRepointed: return .alreadyMigrated
         case .noRow:
             logger.info("object copied but no row references it", metadata: ["key": "\(sourceKey)"])
             return .copiedWithoutRow
+        }
+    }
+
+    private func repointOnce(sourceKey: String, destinationKey: String) async throws -> RepointOutcome {
+        do {
+            return try await retry.run {
+                try await MoverMetrics.timedUpdate {
+                    try await repointer.repoint(from: sourceKey, to: destinationKey)
+                }
+            } onRetry: { error, attempt, delay in
+                logger.debug("retrying update", metadata: ["key": "\(sourceKey)", "error": "\(error.failureCode)", "attempt": "\(attempt)"])
+            }
+        } catch let error as MigrationError {
+            throw error
+        } catch {
+            throw MigrationError(step: .update, key: sourceKey, code: error.failureCode, underlying: "\(error)",
+                                 failureClass: error.failureClass)
+        }
+    }
+
+    /// Rechecks the row with backoff until one appears, the window passes, or shutdown interrupts.
+    private func waitForRow(sourceKey: String, destinationKey: String, _ rowWait: RowWait) async throws -> RepointOutcome {
+        rowWait.began()
+        let started = ContinuousClock.now
+        logger.debug("object copied; waiting for its row", metadata: ["key": "\(sourceKey)", "window": "\(rowWait.window)"])
+        var attempt = 0
+        while true {
+            let elapsed = ContinuousClock.now - started
+            guard elapsed < rowWait.window else { return .noRow }
+            attempt += 1
+            let pause = min(rowWait.backoff.delay(attempt: attempt), rowWait.window - elapsed)
+            if let shutdown = rowWait.shutdown { await shutdown.sleep(for: pause) } else { try? await Task.sleep(for: pause) }
+            if rowWait.shutdown?.isTriggered == true || Task.isCancelled {
+                throw MigrationError(step: .rowWait, key: sourceKey, code: "RowWaitInterrupted",
+                                     underlying: "shut down while waiting for a row; the message is left for redelivery")
+            }
+            let outcome = try await repointOnce(sourceKey: sourceKey, destinationKey: destinationKey)
+            if outcome != .noRow { return outcome }
         }
     }
 }

@@ -45,7 +45,12 @@ public enum MigrationOutcome: Sendable, Hashable {
 /// The object could not be migrated; the work must be left for a retry.
 public struct MigrationError: Error, Sendable, CustomStringConvertible {
     /// Which step failed.
-    public enum Step: String, Sendable { case copy, update, sourceMissing = "source-missing" }
+    public enum Step: String, Sendable {
+        case copy, update
+        case sourceMissing = "source-missing"
+        /// Shut down while waiting for a row (see ``RowWait``): not the object's fault.
+        case rowWait = "row-wait"
+    }
     public var step: Step
     public var key: String
     /// The underlying error's code (S3 code, SQLSTATE...).

@@ -1,9 +1,16 @@
 /// The object store as the handler needs it.
 public protocol ObjectCopier: Sendable {
     /// Server-side copy from the source bucket's `sourceKey` to the destination bucket's
-    /// `destinationKey`; when `ifMatch` is given, only if the source's ETag still matches. `size`,
-    /// when known, lets the copier choose a multipart copy for large objects.
-    func copy(sourceKey: String, destinationKey: String, ifMatch: String?, versionId: String?, size: Int64?) async throws -> CopyOutcome
+    /// `destinationKey`, of the source's **current** version: the destination never moves back
+    /// to an older version, whatever order events arrive in.
+    ///
+    /// - Parameters:
+    ///   - eTag: when given, the copy only proceeds while the source still has this ETag
+    ///     (servers that ignore the condition copy the current version instead).
+    ///   - versionId: the version an event reported; when it is no longer the current one, the
+    ///     copy returns ``CopyOutcome/sourceChanged`` without copying. It is never pinned.
+    ///   - size: when known, lets the copier choose a multipart copy for large objects.
+    func copy(sourceKey: String, destinationKey: String, eTag: ETag?, versionId: VersionID?, size: Int64?) async throws -> CopyOutcome
     /// Whether the destination bucket holds `key`.
     func destinationExists(_ key: String) async throws -> Bool
 }
@@ -14,7 +21,8 @@ public enum CopyOutcome: Sendable, Hashable {
     case copied
     /// The source no longer exists.
     case sourceMissing
-    /// The source's ETag no longer matches: it was overwritten after the event.
+    /// The source's ETag or current version no longer matches: it was overwritten after the event,
+    /// whose newer event brings the destination up to date.
     case sourceChanged
 }
 

@@ -7,15 +7,16 @@ public struct ObjectEvent: Sendable, Hashable {
     /// The decoded object key.
     public var key: String
     public var size: Int64?
-    /// The ETag without quotes, when the event carries one.
-    public var eTag: String?
-    public var versionId: String?
+    /// The ETag, when the event carries one.
+    public var eTag: ETag?
+    /// The version the event reports, when the bucket is versioned.
+    public var versionId: VersionID?
     public var sequencer: String?
     /// ISO 8601 `eventTime`, as sent.
     public var eventTime: String?
 
-    public init(eventName: String, bucket: String, key: String, size: Int64? = nil, eTag: String? = nil,
-                versionId: String? = nil, sequencer: String? = nil, eventTime: String? = nil) {
+    public init(eventName: String, bucket: String, key: String, size: Int64? = nil, eTag: ETag? = nil,
+                versionId: VersionID? = nil, sequencer: String? = nil, eventTime: String? = nil) {
         self.eventName = eventName
         self.bucket = bucket
         self.key = key

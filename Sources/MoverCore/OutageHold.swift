@@ -40,8 +40,7 @@ public struct OutageHold: Sendable {
                 }
                 attempt += 1
                 MoverMetrics.retried(error.code)
-                let pause = min(backoffCap, .milliseconds(250) * (1 << min(attempt, 8)))
-                try await Task.sleep(for: pause * Double.random(in: 0.5...1))
+                try await Task.sleep(for: Backoff(initial: .milliseconds(500), cap: backoffCap).delay(attempt: attempt))
             }
         }
     }

@@ -5,10 +5,10 @@ import StrictJSON
 /// shape S3 sends, so the worker fleet handles it exactly like a live event.
 public enum SyntheticEvent {
     /// The message body for `key` in `bucket`.
-    public static func body(bucket: String, key: String, size: Int64?, eTag: String?, eventTime: String) -> String {
+    public static func body(bucket: String, key: String, size: Int64?, eTag: ETag?, eventTime: String) -> String {
         var object: [String: JSONValue] = ["key": .string(FormEncoding.encode(key))]
         if let size { object["size"] = .number(Double(size)) }
-        if let eTag { object["eTag"] = .string(String(eTag.filter { $0 != "\"" })) }
+        if let eTag { object["eTag"] = .string(eTag.value) }
         let record: JSONValue = .object([
             "eventVersion": .string("2.1"), "eventSource": .string("aws:s3"), "eventTime": .string(eventTime),
             "eventName": .string("ObjectCreated:Copy"), "userIdentity": .object(["principalId": .string("s3-mover-backfill")]),

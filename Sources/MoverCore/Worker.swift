@@ -61,6 +61,7 @@ public struct Worker: Sendable {
         defer { graceTimer.cancel() }
 
         let visibility = await visibilityTimeout()
+        let deleter = MessageDeleter(queue: queue, tally: processor.tally, logger: logger)
         // Several receive loops share the permits: one ReceiveMessage at a time caps a worker at
         // 10 messages per round trip.
         let receivers = configuration.receivers
@@ -68,7 +69,8 @@ public struct Worker: Sendable {
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<receivers {
                 group.addTask { [self] in
-                    await receiveLoop(shutdown: shutdown, drained: drained, permits: permits, inFlight: inFlight, visibility: visibility)
+                    await receiveLoop(shutdown: shutdown, drained: drained, permits: permits, inFlight: inFlight, visibility: visibility,
+                                      deleter: deleter)
                 }
             }
         }
@@ -79,7 +81,7 @@ public struct Worker: Sendable {
     /// Receives batches and hands them to processing tasks until shutdown (or, with `drain`, until
     /// the queue is empty and nothing is in flight).
     private func receiveLoop(shutdown: ShutdownSignal, drained: ShutdownSignal, permits: AsyncPermits,
-                             inFlight: InFlightTasks, visibility: Int) async {
+                             inFlight: InFlightTasks, visibility: Int, deleter: MessageDeleter) async {
         var failedReceives = 0
         // Draining polls without waiting, so the end is noticed at once rather than after a long
         // poll that started while the last messages were still in flight. An empty short poll
@@ -110,7 +112,7 @@ public struct Worker: Sendable {
                 permits.release(granted)
                 if shutdown.isTriggered { break }
                 failedReceives += 1
-                let pause = min(Duration.milliseconds(200) * (1 << min(failedReceives, 7)), .seconds(20))
+                let pause = Backoff(initial: .milliseconds(400), cap: .seconds(20), jitter: 1...1).delay(attempt: failedReceives)
                 logger.warning("receive failed; backing off", metadata: [
                     "error": "\(error)", "error_code": "\(error.failureCode)", "retry_in": "\(pause)",
                 ])
@@ -136,7 +138,7 @@ public struct Worker: Sendable {
             confirmingEmpty = false
             processor.tally.recordMessages(received: batch.count)
             inFlight.start { [self] in
-                await processBatch(batch, visibility: visibility, permits: permits)
+                await processBatch(batch, visibility: visibility, permits: permits, deleter: deleter, shutdown: shutdown)
             }
         }
     }
@@ -164,68 +166,107 @@ public struct Worker: Sendable {
         _ = try? await shutdown.cancellingOnShutdown { try await Task.sleep(for: .seconds(365 * 86_400)) }
     }
 
-    /// Processes a received batch concurrently, then deletes the messages that are done. While the
-    /// batch is in progress, a heartbeat keeps its messages invisible to other consumers.
+    /// Processes a received batch concurrently. While any of its messages is in progress, a
+    /// heartbeat keeps those messages invisible to other consumers.
     ///
-    /// Each message returns its permit as soon as it is processed, so a slow sibling holds one
-    /// permit, not ten; the batch's single DeleteMessageBatch waits for the last of them.
-    func processBatch(_ batch: [QueueMessage], visibility: Int, permits: AsyncPermits) async {
+    /// Each message is settled as soon as it is processed: its permit returns, and it is deleted
+    /// (batched with its neighbours' deletes by `deleter`) without waiting for slower siblings. A
+    /// message waiting for its row gives its permit back while it waits, so it does not hold back
+    /// new messages.
+    func processBatch(_ batch: [QueueMessage], visibility: Int, permits: AsyncPermits, deleter: MessageDeleter,
+                      shutdown: ShutdownSignal? = nil) async {
+        let pending = PendingMessages(batch)
         let heartbeat = Task { [queue, logger] in
             let interval = max(Duration.milliseconds(250), .seconds(visibility) / 3)
             while true {
                 try await Task.sleep(for: interval)
+                let messages = pending.messages
+                guard !messages.isEmpty else { continue }
                 do {
-                    try await queue.extendVisibility(batch, seconds: visibility)
+                    try await queue.extendVisibility(messages, seconds: visibility)
                 } catch is CancellationError {
                     return
                 } catch {
-                    logger.warning("visibility heartbeat failed", metadata: ["error": "\(error)", "messages": "\(batch.count)"])
+                    logger.warning("visibility heartbeat failed", metadata: ["error": "\(error)", "messages": "\(messages.count)"])
                 }
             }
         }
         defer { heartbeat.cancel() }
-        let dispositions = await withTaskGroup(of: (QueueMessage, MessageDisposition).self) { group in
+        await withTaskGroup(of: Void.self) { group in
             for message in batch {
-                group.addTask { [processor] in
-                    let disposition = await processor.process(message)
-                    permits.release()
-                    return (message, disposition)
+                group.addTask { [processor, queue, logger] in
+                    let permit = PermitHold(permits)
+                    let disposition = await processor.process(message, waitingForRow: { permit.release() })
+                    permit.release()
+                    pending.remove(message)
+                    switch disposition {
+                    case .delete:
+                        await deleter.delete(message)
+                    case .keep:
+                        processor.tally.recordMessages(kept: 1)
+                        if Task.isCancelled || shutdown?.isTriggered == true {
+                            // Stopping: let another replica take it at once rather than after the visibility timeout.
+                            // Detached from this (possibly cancelled) task so the request is really made.
+                            await Task.detached { try? await queue.release(message) }.value
+                            logger.debug("kept message made visible again for another consumer", metadata: ["message_id": "\(message.id)"])
+                        }
+                    }
                 }
             }
-            var results: [(QueueMessage, MessageDisposition)] = []
-            for await result in group { results.append(result) }
-            return results
         }
-        let done = dispositions.filter { $0.1 == .delete }.map(\.0)
-        let kept = dispositions.filter { $0.1 != .delete }.map(\.0)
-        processor.tally.recordMessages(kept: kept.count)
-        heartbeat.cancel()
-        if Task.isCancelled {
-            // Abandoned at shutdown: let another replica take these at once.
-            for message in kept { try? await queue.release(message) }
+    }
+}
+
+/// The messages of one batch still in progress, which the heartbeat keeps invisible.
+final class PendingMessages: Sendable {
+    private let state: Mutex<[QueueMessage]>
+    init(_ messages: [QueueMessage]) { state = Mutex(messages) }
+    var messages: [QueueMessage] { state.withLock { $0 } }
+    func remove(_ message: QueueMessage) { state.withLock { $0.removeAll { $0.receiptHandle == message.receiptHandle } } }
+}
+
+/// One message's processing permit, given back exactly once (early, when it starts waiting for a row).
+final class PermitHold: Sendable {
+    private let permits: AsyncPermits
+    private let held = Mutex(true)
+    init(_ permits: AsyncPermits) { self.permits = permits }
+    func release() {
+        if held.withLock({ held in defer { held = false }; return held }) { permits.release() }
+    }
+}
+
+/// Deletes finished messages promptly, in DeleteMessageBatch calls of up to 10 formed from the
+/// messages that finish while the previous call runs. Retries failed entries; what still fails is
+/// reported and will be redelivered (harmless: the handler is idempotent).
+final class MessageDeleter: Sendable {
+    private let coalescer: Coalescer<QueueMessage, Bool>
+
+    init(queue: any MessageQueue, tally: MigrationTally, logger: Logger) {
+        coalescer = Coalescer(maxBatch: 10) { messages in
+            var remaining = messages
+            for attempt in 1...3 where !remaining.isEmpty {
+                do {
+                    remaining = try await queue.delete(remaining)
+                } catch {
+                    logger.warning("DeleteMessageBatch failed", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
+                }
+                if !remaining.isEmpty && attempt < 3 { try? await Task.sleep(for: .milliseconds(100 * attempt)) }
+            }
+            tally.recordMessages(deleted: messages.count - remaining.count)
+            if !remaining.isEmpty {
+                logger.warning("messages could not be deleted and will be redelivered", metadata: [
+                    "message_ids": "\(remaining.map(\.id).joined(separator: ","))",
+                ])
+            }
+            let failed = Set(remaining.map(\.receiptHandle))
+            return messages.map { !failed.contains($0.receiptHandle) }
         }
-        await delete(done)
     }
 
-    /// Deletes `messages`, retrying entries that fail; what still fails is reported and will be
-    /// redelivered (harmless: the handler is idempotent).
-    private func delete(_ messages: [QueueMessage]) async {
-        guard !messages.isEmpty else { return }
-        var remaining = messages
-        for attempt in 1...3 where !remaining.isEmpty {
-            do {
-                remaining = try await queue.delete(remaining)
-            } catch {
-                logger.warning("DeleteMessageBatch failed", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
-            }
-            if !remaining.isEmpty && attempt < 3 { try? await Task.sleep(for: .milliseconds(100 * attempt)) }
-        }
-        processor.tally.recordMessages(deleted: messages.count - remaining.count)
-        if !remaining.isEmpty {
-            logger.warning("messages could not be deleted and will be redelivered", metadata: [
-                "message_ids": "\(remaining.map(\.id).joined(separator: ","))",
-            ])
-        }
+    /// Deletes `message` (with others finishing meanwhile); returns whether it was deleted.
+    @discardableResult
+    func delete(_ message: QueueMessage) async -> Bool {
+        (try? await coalescer.submit(message)) ?? false
     }
 }
 

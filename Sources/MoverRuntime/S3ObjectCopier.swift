@@ -27,17 +27,33 @@ public struct S3ObjectCopier: ObjectCopier {
         self.partSize = partSize
     }
 
-    public func copy(sourceKey: String, destinationKey: String, ifMatch: String?, versionId: String?, size: Int64?) async throws -> CopyOutcome {
+    /// Copies the source's current version. An event's `versionId` is never pinned: when it is
+    /// not the current version any more (a late or redelivered event), the copy is skipped as
+    /// superseded; otherwise the current version is copied under `x-amz-copy-source-if-match`
+    /// of its ETag, so on S3 a newer upload that lands in between fails the condition rather than
+    /// being overwritten by older bytes. Servers that ignore the condition copy the newest bytes.
+    public func copy(sourceKey: String, destinationKey: String, eTag: ETag?, versionId: VersionID?, size: Int64?) async throws -> CopyOutcome {
         do {
-            if let size, size > multipartThreshold {
-                return try await copyInParts(sourceKey: sourceKey, destinationKey: destinationKey, ifMatch: ifMatch, versionId: versionId)
+            var ifMatch = eTag
+            var metadata: S3ObjectMetadata?
+            if let versionId {
+                guard let current = try await client.headObject(bucket: sourceBucket, key: sourceKey) else { return .sourceMissing }
+                guard current.versionId == versionId.value else { return .sourceChanged }
+                if let currentTag = current.eTag.flatMap(ETag.init) {
+                    if let eTag, eTag != currentTag { return .sourceChanged }
+                    ifMatch = currentTag
+                }
+                metadata = current
+            }
+            if (metadata?.contentLength ?? size ?? 0) > multipartThreshold {
+                return try await copyInParts(sourceKey: sourceKey, destinationKey: destinationKey, ifMatch: ifMatch, metadata: metadata)
             }
             do {
                 try await client.copyObject(sourceBucket: sourceBucket, sourceKey: sourceKey, destinationBucket: destinationBucket,
-                                            destinationKey: destinationKey, ifMatch: ifMatch, sourceVersionId: versionId)
+                                            destinationKey: destinationKey, ifMatch: ifMatch?.quoted)
             } catch let error as S3Error where error.code == "InvalidRequest" && error.message.lowercased().contains("larger") {
                 // The size was unknown and the object is over the single-copy limit.
-                return try await copyInParts(sourceKey: sourceKey, destinationKey: destinationKey, ifMatch: ifMatch, versionId: versionId)
+                return try await copyInParts(sourceKey: sourceKey, destinationKey: destinationKey, ifMatch: ifMatch, metadata: nil)
             }
             return .copied
         } catch let error as S3Error where error.code == "NoSuchKey" || error.code == "NoSuchVersion"
@@ -48,18 +64,23 @@ public struct S3ObjectCopier: ObjectCopier {
         }
     }
 
-    private func copyInParts(sourceKey: String, destinationKey: String, ifMatch: String?, versionId: String?) async throws -> CopyOutcome {
-        guard let metadata = try await client.headObject(bucket: sourceBucket, key: sourceKey) else { return .sourceMissing }
-        if let ifMatch, let current = metadata.eTag, current != ifMatch { return .sourceChanged }
+    /// A multipart copy of the current version: its parts are all read from the version the
+    /// HEAD found, so they form one consistent object.
+    private func copyInParts(sourceKey: String, destinationKey: String, ifMatch: ETag?, metadata known: S3ObjectMetadata?) async throws -> CopyOutcome {
+        let found: S3ObjectMetadata? = if let known { known } else { try await client.headObject(bucket: sourceBucket, key: sourceKey) }
+        guard let metadata = found else { return .sourceMissing }
+        let current = metadata.eTag.flatMap(ETag.init)
+        if let ifMatch, let current, current != ifMatch { return .sourceChanged }
+        let condition = (ifMatch ?? current)?.quoted
         if metadata.contentLength <= multipartThreshold {
             // Smaller than the caller thought: one CopyObject does it.
             try await client.copyObject(sourceBucket: sourceBucket, sourceKey: sourceKey, destinationBucket: destinationBucket,
-                                        destinationKey: destinationKey, ifMatch: ifMatch, sourceVersionId: versionId)
+                                        destinationKey: destinationKey, ifMatch: condition)
             return .copied
         }
         try await client.multipartCopy(
-            sourceBucket: sourceBucket, sourceKey: sourceKey, sourceVersionId: versionId, destinationBucket: destinationBucket,
-            destinationKey: destinationKey, metadata: metadata, partSize: partSize, ifMatch: ifMatch)
+            sourceBucket: sourceBucket, sourceKey: sourceKey, sourceVersionId: metadata.versionId.flatMap(VersionID.init)?.value,
+            destinationBucket: destinationBucket, destinationKey: destinationKey, metadata: metadata, partSize: partSize, ifMatch: condition)
         return .copied
     }
 

@@ -69,9 +69,9 @@ public struct Settings: Sendable {
         let source = try required(.sourcePrefix)
         let destination = try required(.destinationPrefix)
         let mapper = KeyMapper(sourcePrefix: source, destinationPrefix: destination, suffix: value(.suffix) ?? "")
-        if mapper.sourcePrefix == mapper.destinationPrefix {
+        if mapper.prefixesOverlap {
             throw SettingsError(variable: Setting.destinationPrefix.variable, flag: Setting.destinationPrefix.flag,
-                                problem: "must differ from \(Setting.sourcePrefix.variable) ('\(mapper.sourcePrefix)')")
+                                problem: "'\(mapper.destinationPrefix)' must not equal, contain or lie inside \(Setting.sourcePrefix.variable) ('\(mapper.sourcePrefix)')")
         }
         return mapper
     }

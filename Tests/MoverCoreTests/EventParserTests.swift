@@ -13,7 +13,7 @@ import Testing
     @Test func objectCreatedPut() throws {
         let events = try events("s3-object-created-put.json")
         #expect(events == [ObjectEvent(eventName: "ObjectCreated:Put", bucket: "legacy-avatars", key: "image/avatar-12.png", size: 303,
-                                       eTag: "0123456789abcdef0123456789abcdef", sequencer: "0062E99A88DC407460",
+                                       eTag: ETag("0123456789abcdef0123456789abcdef"), sequencer: "0062E99A88DC407460",
                                        eventTime: "2026-11-25T06:00:00.000Z")])
         #expect(events[0].isObjectCreated)
     }
@@ -31,7 +31,7 @@ import Testing
     }
 
     @Test func versionIdIsKept() throws {
-        #expect(try events("s3-versioned.json").first?.versionId == "3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY")
+        #expect(try events("s3-versioned.json").first?.versionId?.value == "3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY")
     }
 
     @Test func snsEnvelopeIsUnwrapped() throws {
@@ -67,6 +67,48 @@ import Testing
     func malformedShapes(body: String) {
         guard case .malformed = EventParser.parse(body) else {
             Issue.record("\(body) should be malformed")
+            return
+        }
+    }
+
+    /// An eTag or versionId outside its grammar never reaches a request header: the whole
+    /// message is malformed and kept for the dead-letter queue.
+    @Test(arguments: [
+        ("eTag", #""0123456789abcdef0123456789abcdef\r\nx-amz-acl: public-read""#),
+        ("eTag", #""W/\"0123456789abcdef0123456789abcdef\"""#),
+        ("eTag", #""not hex""#),
+        ("eTag", "42"),
+        ("versionId", #""v1\r\nx-amz-acl: public-read""#),
+        ("versionId", #""a b""#),
+        ("versionId", "true"),
+    ])
+    func hostileFieldsAreMalformed(field: String, json: String) {
+        let body = #"{"Records": [{"eventName": "ObjectCreated:Put", "s3": {"bucket": {"name": "b"}, "object": {"key": "image/a.png", "#
+            + "\"\(field)\": \(json)}}}]}"
+        guard case .malformed(let reason) = EventParser.parse(body) else {
+            Issue.record("\(body) should be malformed")
+            return
+        }
+        #expect(reason.contains(field))
+    }
+
+    @Test(arguments: [#""""#, "null", #""null""#])
+    func absentVersionsAreNotMalformed(json: String) {
+        let body = #"{"Records": [{"eventName": "ObjectCreated:Put", "s3": {"bucket": {"name": "b"}, "object": {"key": "image/a.png", "#
+            + #""versionId": \#(json), "eTag": "\"0123456789ABCDEF0123456789abcdef-12\""}}}]}"#
+        guard case .events(let events) = EventParser.parse(body) else {
+            Issue.record("\(body) should parse")
+            return
+        }
+        #expect(events.first?.versionId == nil)
+        #expect(events.first?.eTag == ETag("0123456789abcdef0123456789abcdef-12"))
+    }
+
+    @Test func keysOverS3sLimitAreMalformed() {
+        let key = "image/" + String(repeating: "a", count: EventParser.maximumKeyBytes) + ".png"
+        let body = #"{"Records": [{"eventName": "ObjectCreated:Put", "s3": {"bucket": {"name": "b"}, "object": {"key": "\#(key)"}}}]}"#
+        guard case .malformed = EventParser.parse(body) else {
+            Issue.record("a key over 1,024 bytes parsed")
             return
         }
     }

@@ -18,10 +18,10 @@ final class MemoryCopier: ObjectCopier {
     let state = Mutex(State())
 
     init(sources: [String] = []) {
-        state.withLock { state in for key in sources { state.source[key] = "etag-\(key)" } }
+        state.withLock { state in for key in sources { state.source[key] = Self.eTag(for: key) } }
     }
 
-    func copy(sourceKey: String, destinationKey: String, ifMatch: String?, versionId: String?, size: Int64?) async throws -> CopyOutcome {
+    func copy(sourceKey: String, destinationKey: String, eTag: ETag?, versionId: VersionID?, size: Int64?) async throws -> CopyOutcome {
         if let slow = state.withLock({ $0.slow }), slow.key == sourceKey {
             let start = state.withLock { $0.copies }
             for _ in 0..<400 where state.withLock({ $0.copies }) - start < slow.untilCopies { try await Task.sleep(for: .milliseconds(5)) }
@@ -33,11 +33,17 @@ final class MemoryCopier: ObjectCopier {
                 throw state.failure
             }
             guard let etag = state.source[sourceKey] else { return .sourceMissing }
-            if let ifMatch, ifMatch != "\"\(etag)\"" { return .sourceChanged }
+            if let eTag, eTag.value != etag { return .sourceChanged }
             state.copies += 1
             state.destination.insert(destinationKey)
             return .copied
         }
+    }
+
+    /// A stable, valid ETag for `key`: the hex of its first 16 bytes, padded.
+    static func eTag(for key: String) -> String {
+        let hex = key.utf8.prefix(16).map { byte in String(byte, radix: 16).count == 1 ? "0" + String(byte, radix: 16) : String(byte, radix: 16) }
+        return String((hex.joined() + String(repeating: "0", count: 32)).prefix(32))
     }
 
     func destinationExists(_ key: String) async throws -> Bool {

@@ -1,0 +1,40 @@
+import CurlHTTP
+
+extension S3Client {
+    /// The result document of a 2xx answer, which counts as a success only when its root element
+    /// is `expected`.
+    ///
+    /// S3 can fail a copy or a completion after it has started answering `200 OK`, with an
+    /// `<Error>` body; proxies and middleboxes answer 200 with an HTML page, an empty body or a
+    /// truncated document. Those are `InvalidResponse` errors, which are transient: retried, and
+    /// never taken for a finished copy.
+    func resultDocument(_ response: HTTPResponse, operation: String, expected: String, resource: String) throws -> XMLElement {
+        let root: XMLElement
+        do {
+            root = try XMLElement.parse(response.body)
+        } catch {
+            throw S3Error.invalidResponse(response, operation: operation, resource: resource,
+                                          "expected <\(expected)>, got \(response.body.isEmpty ? "an empty body" : "a body that is not XML")")
+        }
+        if root.name == "Error" {
+            throw S3Error(code: root.text(of: "Code") ?? "InternalError", status: response.status,
+                          message: root.text(of: "Message") ?? "", requestId: root.text(of: "RequestId") ?? response.header("x-amz-request-id"),
+                          operation: operation, resource: resource)
+        }
+        guard root.name == expected else {
+            throw S3Error.invalidResponse(response, operation: operation, resource: resource, "expected <\(expected)>, got <\(root.name.prefix(64))>")
+        }
+        return root
+    }
+}
+
+extension S3Error {
+    /// A 2xx answer that is not the result it should be (see ``S3Client/resultDocument``).
+    static func invalidResponse(_ response: HTTPResponse, operation: String, resource: String, _ message: String) -> S3Error {
+        S3Error(code: invalidResponseCode, status: response.status, message: message,
+                requestId: response.header("x-amz-request-id"), operation: operation, resource: resource)
+    }
+
+    /// The code of an answer that is not the document its operation returns.
+    static let invalidResponseCode = "InvalidResponse"
+}
