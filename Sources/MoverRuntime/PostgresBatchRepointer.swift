@@ -14,43 +14,62 @@ public final class PostgresBatchRepointer: PathRepointer {
         var newPath: String
     }
 
-    private let coalescer: Coalescer<Request, RepointOutcome>
+    private let coalescer: Coalescer<Request, Result<RepointOutcome, any Error>>
 
     /// - Parameter linger: how long a batch waits for more requests; worth a few milliseconds when
     ///   the path column has no index, because every statement then scans the whole table.
     public init(client: PostgresClient, table: AvatarTable, maxBatch: Int = 1000, linger: Duration = .zero) {
-        let update = table.repointBatch
-        let existing = table.existingPaths
         coalescer = Coalescer(maxBatch: maxBatch, linger: linger) { requests in
-            let result = try await client.execute(update, [
-                postgresArrayLiteral(requests.map(\.oldPath)), postgresArrayLiteral(requests.map(\.newPath)),
-            ])
-            var byOldPath: [String: (updated: Int, alreadyThere: Bool)] = [:]
-            for row in result.rows {
-                guard let old = row[0] else { continue }
-                byOldPath[old] = (Int(row[1] ?? "0") ?? 0, false)
-            }
-            // Only objects that updated nothing need a second look: repeats, or rows that do not exist.
-            let unmatched = requests.filter { (byOldPath[$0.oldPath]?.updated ?? 0) == 0 }
-            if !unmatched.isEmpty {
-                let found = try await client.execute(existing, [postgresArrayLiteral(unmatched.map(\.newPath))])
-                let present = Set(found.rows.compactMap { $0[0] })
-                for request in unmatched where present.contains(request.newPath) {
-                    byOldPath[request.oldPath] = (0, true)
+            do {
+                return try await Self.repoint(requests, client: client, table: table).map { .success($0) }
+            } catch let error as PostgresError where requests.count > 1 && error.isDataError {
+                // One bad row (a path too long for the column, say) fails the whole statement.
+                // Run the batch again row by row, so its neighbours commit and only it fails.
+                var results: [Result<RepointOutcome, any Error>] = []
+                for request in requests {
+                    do {
+                        results.append(.success(try await Self.repoint([request], client: client, table: table)[0]))
+                    } catch {
+                        results.append(.failure(error))
+                    }
                 }
-            }
-            var reported = Set<String>()
-            return requests.map { request in
-                let found = byOldPath[request.oldPath] ?? (0, false)
-                // A repeat of the same path within one batch is a duplicate: the first one did the work.
-                let first = reported.insert(request.oldPath).inserted
-                if found.updated > 0 && first { return .updated(rows: found.updated) }
-                return found.alreadyThere || found.updated > 0 ? .alreadyRepointed : .noRow
+                return results
             }
         }
     }
 
+    /// One set-based statement for `requests`, then one read for those that matched nothing.
+    private static func repoint(_ requests: [Request], client: PostgresClient, table: AvatarTable) async throws -> [RepointOutcome] {
+        let result = try await client.execute(table.repointBatch, [
+            postgresArrayLiteral(requests.map(\.oldPath)), postgresArrayLiteral(requests.map(\.newPath)),
+        ])
+        // Keyed by bytes: String equality would merge canonically equivalent paths, which are different keys.
+        var byOldPath: [[UInt8]: (updated: Int, alreadyThere: Bool)] = [:]
+        for row in result.rows {
+            guard let old = row[0] else { continue }
+            byOldPath[Array(old.utf8)] = (Int(row[1] ?? "0") ?? 0, false)
+        }
+        // Only objects that updated nothing need a second look: repeats, or rows that do not exist.
+        let unmatched = requests.filter { (byOldPath[Array($0.oldPath.utf8)]?.updated ?? 0) == 0 }
+        if !unmatched.isEmpty {
+            let found = try await client.execute(table.existingPaths, [postgresArrayLiteral(unmatched.map(\.newPath))])
+            let present = Set(found.rows.compactMap { $0[0].map { Array($0.utf8) } })
+            for request in unmatched where present.contains(Array(request.newPath.utf8)) {
+                byOldPath[Array(request.oldPath.utf8)] = (0, true)
+            }
+        }
+        var reported = Set<[UInt8]>()
+        return requests.map { request in
+            let key = Array(request.oldPath.utf8)
+            let found = byOldPath[key] ?? (0, false)
+            // A repeat of the same path within one batch is a duplicate: the first one did the work.
+            let first = reported.insert(key).inserted
+            if found.updated > 0 && first { return .updated(rows: found.updated) }
+            return found.alreadyThere || found.updated > 0 ? .alreadyRepointed : .noRow
+        }
+    }
+
     public func repoint(from oldPath: String, to newPath: String) async throws -> RepointOutcome {
-        try await coalescer.submit(Request(oldPath: oldPath, newPath: newPath))
+        try await coalescer.submit(Request(oldPath: oldPath, newPath: newPath)).get()
     }
 }

@@ -12,6 +12,7 @@ public enum Setting: String, Sendable, CaseIterable {
     case multipartThreshold = "S3_MULTIPART_THRESHOLD"
     case partSize = "S3_MULTIPART_PART_SIZE"
     case metricsPort = "METRICS_PORT"
+    case rowWait = "ROW_WAIT_SECONDS"
 
     /// The environment variable.
     public var variable: String { rawValue }
@@ -31,6 +32,7 @@ public enum Setting: String, Sendable, CaseIterable {
         case .multipartThreshold: "--multipart-threshold"
         case .partSize: "--part-size"
         case .metricsPort: "--metrics-port"
+        case .rowWait: "--row-wait"
         }
     }
 
@@ -44,6 +46,7 @@ public enum Setting: String, Sendable, CaseIterable {
         case .suffix: ".png"
         case .multipartThreshold: "5368709120"
         case .partSize: "536870912"
+        case .rowWait: "300"
         default: nil
         }
     }

@@ -85,6 +85,17 @@ public struct Settings: Sendable {
         return value
     }
 
+    /// How long the worker waits for the row of an object it copied (``RowWait``): seconds,
+    /// 0 (off) to 86,400; fractions allowed.
+    public func rowWait() throws -> Duration {
+        let raw = try required(.rowWait)
+        guard let seconds = Double(raw), seconds.isFinite, (0...86_400).contains(seconds) else {
+            throw SettingsError(variable: Setting.rowWait.variable, flag: Setting.rowWait.flag,
+                                problem: "'\(raw)' is not a number of seconds between 0 (off) and 86400")
+        }
+        return .milliseconds(Int64((seconds * 1000).rounded()))
+    }
+
     /// The port for /metrics, /healthz and /readyz; nil when unset (off).
     public func metricsPort() throws -> Int? {
         guard let text = value(.metricsPort) else { return nil }

@@ -61,6 +61,13 @@ public enum Summary {
             lines.append("  e.g. \(title): " + samples.joined(separator: ", "))
         }
         lines.append(report.isComplete ? "migration complete" : "migration NOT complete")
+        if report.objectsNotCopied > 0 {
+            lines.append("next: `s3-mover backfill` copies the objects not yet copied and repoints their rows")
+        }
+        if report.rowsAtSourcePath > 0 {
+            lines.append("next: `s3-mover backfill --from-rows` repoints the \(report.rowsAtSourcePath) rows still at the source prefix "
+                + "(rows saved after the worker's row wait), reading the table instead of listing the bucket")
+        }
         return lines
     }
 }

@@ -37,6 +37,13 @@ public struct PostgresError: Error, Sendable, Hashable, CustomStringConvertible 
             || sqlState == "53300" || sqlState == "25006"
     }
 
+    /// The row's own fault, not the statement's or the server's: data exceptions (class 22, a
+    /// value too long for its column, say) and integrity violations (class 23).
+    public var isDataError: Bool {
+        guard code == .statementFailed, let sqlState else { return false }
+        return sqlState.hasPrefix("22") || sqlState.hasPrefix("23")
+    }
+
     public var description: String {
         "PostgreSQL \(code)\(sqlState.map { " (SQLSTATE \($0))" } ?? ""): \(message)"
     }

@@ -21,6 +21,11 @@ struct BackfillCommand: AsyncParsableCommand {
         machine, `--enqueue` puts one event per object on SQS_QUEUE_URL and the worker fleet shares the work \
         (scale the Deployment, or let KEDA do it). S3 allows about 3,500 copies/s per prefix: keep \
         --max-rate × processes under that.
+
+        END-OF-WINDOW SWEEP: `--from-rows` reads the rows still under the source prefix (keyset pagination, \
+        constant memory) instead of listing the bucket, and runs each through the same handler. It finishes rows \
+        saved after the worker's --row-wait, or after the worker stopped, and costs one query per 1,000 rows \
+        however large the bucket is. `verify` says when it would help.
         """)
 
     @OptionGroup var settings: SettingsOptions
@@ -33,6 +38,9 @@ struct BackfillCommand: AsyncParsableCommand {
 
     @Option(help: "Start at most this many objects per second.")
     var maxRate: Double?
+
+    @Flag(help: "Enumerate the rows still under the source prefix instead of listing the bucket (the end-of-window sweep).")
+    var fromRows = false
 
     @Flag(help: "Put one S3 event per object on SQS_QUEUE_URL for the worker fleet instead of copying.")
     var enqueue = false
@@ -48,7 +56,9 @@ struct BackfillCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
-        if let maxRate, maxRate <= 0 { throw ValidationError("--max-rate must be positive") }
+        if let maxRate, !(maxRate.isFinite && maxRate > 0 && maxRate <= 1_000_000) {
+            throw ValidationError("--max-rate must be a positive number of objects per second, at most 1000000 (got \(maxRate))")
+        }
         if enqueue && dryRun { throw ValidationError("--enqueue and --dry-run exclude each other") }
     }
 
@@ -92,7 +102,7 @@ struct BackfillCommand: AsyncParsableCommand {
         let settings = try self.settings.settings()
         let sourceBucket = try settings.bucket(.sourceBucket)
         let destinationBucket = try settings.bucket(.destinationBucket)
-        let runtime = try Runtime(settings: settings, logger: logger, needsDatabase: !enqueue)
+        let runtime = try Runtime(settings: settings, logger: logger, needsDatabase: !enqueue || fromRows)
         let mapper = try settings.keyMapper()
         let s3 = try runtime.s3()
         // Fail fast, before touching anything: wrong credentials, a missing bucket, table or queue.
@@ -105,8 +115,9 @@ struct BackfillCommand: AsyncParsableCommand {
             _ = try await sqs.queueAttributes(queueURL: queueURL, names: ["QueueArn"])
             let enqueuer = BackfillEnqueuer(sqs: sqs, queueURL: queueURL, sourceBucket: sourceBucket, mapper: mapper)
             process = { try await enqueuer.process($0) }
-        } else {
-            try await runtime.checkDatabase()
+        }
+        if !enqueue || fromRows { try await runtime.checkDatabase() }
+        if !enqueue {
             if dryRun {
                 let planner = DryRunPlanner(database: runtime.database, table: try runtime.avatarTable(), mapper: mapper,
                                             sourceBucket: sourceBucket, destinationBucket: destinationBucket) { print($0) }
@@ -120,8 +131,11 @@ struct BackfillCommand: AsyncParsableCommand {
         if let report {
             onFailure = { key, error in report.failure(key: key, error: error) }
         }
+        let lister: any SourceLister = fromRows
+            ? RowSourceLister(database: runtime.database, table: try runtime.avatarTable(), prefix: mapper.sourceListPrefix)
+            : S3SourceLister(client: s3, bucket: sourceBucket, prefix: mapper.sourceListPrefix)
         let backfill = Backfill(
-            lister: S3SourceLister(client: s3, bucket: sourceBucket, prefix: mapper.sourceListPrefix),
+            lister: lister,
             handler: handler, tally: MigrationTally(), concurrency: concurrency, maxRate: maxRate, process: process,
             onFailure: onFailure, logger: logger)
         return (runtime, backfill)

@@ -30,7 +30,8 @@ struct SettingsOptions: ParsableArguments {
     var metricsPort: String?
 
     /// Environment (with `.env` beneath it) plus these flags.
-    func settings() throws -> Settings {
+    /// - Parameter extra: flags of one subcommand that override settings too.
+    func settings(_ extra: [Setting: String?] = [:]) throws -> Settings {
         let environment = ProcessInfo.processInfo.environment
         let dotEnv = try DotEnv.load(path: FileManager.default.currentDirectoryPath + "/.env")
         var overrides: [Setting: String] = [:]
@@ -46,6 +47,7 @@ struct SettingsOptions: ParsableArguments {
         overrides[.multipartThreshold] = multipartThreshold
         overrides[.partSize] = partSize
         overrides[.metricsPort] = metricsPort
+        for (setting, value) in extra { overrides[setting] = value }
         return Settings(environment: DotEnv.merged(environment: environment, dotEnv: dotEnv), overrides: overrides)
     }
 }

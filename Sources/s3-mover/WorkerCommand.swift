@@ -10,8 +10,8 @@ struct WorkerCommand: AsyncParsableCommand {
         commandName: "worker",
         abstract: "Long-polls SQS_QUEUE_URL for S3 ObjectCreated events and migrates each new object as it arrives (the default).",
         discussion: """
-        A message is deleted only after every record in it is done (copied and its row committed) or skipped for a \
-        stated reason (s3:TestEvent, another bucket, not under the source prefix, not ObjectCreated). A message that \
+        A message is deleted only after every record in it is done (copied and its row committed, or copied and no \
+        row appeared within --row-wait) or skipped for a stated reason (s3:TestEvent, another bucket, not under the source prefix, not ObjectCreated). A message that \
         fails, or cannot be parsed, stays on the queue for redelivery and, eventually, the dead-letter queue.
         Runs until SIGTERM or SIGINT: it then stops receiving, lets in-flight work finish within --shutdown-grace, \
         and exits 0.
@@ -34,6 +34,11 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Concurrent ReceiveMessage loops (default: concurrency / 16, 1 to 4).")
     var receivers: Int?
 
+    @Option(name: .customLong("row-wait"), help: ArgumentHelp(
+        "Overrides ROW_WAIT_SECONDS: how long a copied object waits for its row to appear (default 300; 0: not at all).",
+        discussion: "Applications usually upload, then save the row; the event often arrives first. Meanwhile the message stays invisible, costs no receive count and holds no --concurrency slot; the row is repointed within about a second of its commit. After the window the message is acknowledged as copied-without-row (finish such rows with `backfill --from-rows`)."))
+    var rowWait: String?
+
     @Option(help: "Seconds in-flight work may take after SIGTERM before it is abandoned (fits Kubernetes' default 30 s).")
     var shutdownGrace = 25
 
@@ -50,8 +55,9 @@ struct WorkerCommand: AsyncParsableCommand {
             logger.notice("signal received; finishing in-flight work", metadata: ["signal": "\(number)"])
         }
         let (runtime, worker, metrics) = try await Failure.guarding {
-            let settings = try self.settings.settings()
+            let settings = try self.settings.settings([.rowWait: rowWait])
             let queueURL = try settings.queueURL()
+            let rowWait = try settings.rowWait()
             let sourceBucket = try settings.bucket(.sourceBucket)
             let runtime = try Runtime(settings: settings, logger: logger)
             let sqs = try runtime.sqs()
@@ -63,7 +69,7 @@ struct WorkerCommand: AsyncParsableCommand {
             try await runtime.checkDatabase(tolerateOutage: true)
             let pathIndexed = await runtime.checkPathIndex(create: createIndex)
             let processor = MessageProcessor(sourceBucket: sourceBucket, handler: try runtime.handler(pathIndexed: pathIndexed),
-                                             tally: MigrationTally(), logger: logger)
+                                             tally: MigrationTally(), logger: logger, rowWait: rowWait, shutdown: shutdown)
             let worker = Worker(
                 queue: queue, processor: processor,
                 configuration: .init(concurrency: concurrency, waitSeconds: waitSeconds, drain: drain, shutdownGrace: .seconds(shutdownGrace),
