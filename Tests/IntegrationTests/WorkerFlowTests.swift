@@ -55,9 +55,10 @@ struct WorkerFlowTests {
         }
         let result = try await fixture.run(["worker", "--drain"])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-        // The two malformed samples end in the dead-letter queue; everything else was deleted.
+        // The three malformed samples (one with a header-injecting eTag) end in the dead-letter
+        // queue; everything else was deleted.
         #expect(try await fixture.depth(queue) == 0)
-        #expect(try await fixture.depth(fixture.deadLetterURL!) == 2)
+        #expect(try await fixture.depth(fixture.deadLetterURL!) == 3)
         #expect(try await fixture.paths().sorted() == ["avatar/avatar-12.png", "avatar/avatar-21.png", "avatar/avatar-41.png"])
         #expect(result.stdout.contains("foreign-bucket=1"), "\(result.stdout)")
     }

@@ -49,7 +49,7 @@ import Testing
         #expect(try events("s3-object-removed.json").first?.isObjectCreated == false)
     }
 
-    @Test(arguments: ["malformed-not-json.txt", "malformed-wrong-shape.json"])
+    @Test(arguments: ["malformed-not-json.txt", "malformed-wrong-shape.json", "malformed-hostile-etag.json"])
     func malformedSamples(file: String) throws {
         guard case .malformed = EventParser.parse(try SampleEvents.text(file)) else {
             Issue.record("\(file) should be malformed")

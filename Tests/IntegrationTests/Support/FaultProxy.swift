@@ -8,10 +8,11 @@ final class FaultProxy: @unchecked Sendable {
     let process: RunningProcess
     var url: String { "http://127.0.0.1:\(port)" }
 
-    init(upstream: String) async throws {
+    /// - Parameter cycle: the faults CopyObject requests meet in turn (see `fault_proxy.py`); nil: its default.
+    init(upstream: String, cycle: [String]? = nil) async throws {
         let port = freeLoopbackPort()
         self.port = port
-        process = try await Command.startHelper("fault_proxy.py", [String(port), upstream]) {
+        process = try await Command.startHelper("fault_proxy.py", [String(port), upstream] + (cycle.map { [$0.joined(separator: ",")] } ?? [])) {
             (try? await Self.counts(port: port)) != nil
         }
     }

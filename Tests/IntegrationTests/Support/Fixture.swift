@@ -64,6 +64,15 @@ struct Fixture {
         guard result.status == 0 else { throw CommandError(description: "put-bucket-notification-configuration: \(result.stderr)") }
     }
 
+    /// Runs the AWS CLI against moto (bucket versioning, say).
+    func aws(_ arguments: [String]) async throws {
+        let result = try await Command.run("/usr/bin/env", ["aws", "--endpoint-url", Stack.moto] + arguments,
+                                           environment: ProcessInfo.processInfo.environment.merging([
+            "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1",
+        ]) { _, new in new })
+        guard result.status == 0 else { throw CommandError(description: "aws \(arguments.prefix(2)): \(result.stderr)") }
+    }
+
     /// The environment the binary runs with.
     var environment: [String: String] {
         var environment: [String: String] = [
@@ -77,6 +86,8 @@ struct Fixture {
             "S3_SOURCE_BUCKET_NAME": sourceBucket,
             "S3_DEST_BUCKET_NAME": destinationBucket,
             "LOG_LEVEL": "warning",
+            // Most tests upload objects that no row references; they would each wait out the default 300 s.
+            "ROW_WAIT_SECONDS": "0",
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
         ]
         if server == .rclone {

@@ -5,8 +5,11 @@ Forwards every request byte-for-byte (headers included, so SigV4 signatures stay
 UPSTREAM, except that CopyObject requests (PUT with x-amz-copy-source) follow a fixed cycle:
 503 SlowDown, forward, 500 InternalError, forward, 200 OK whose body is an <Error>, forward,
 a connection reset (RST, no answer), forward. GET /__faults returns the counts as JSON.
+A third argument replaces the cycle, e.g. `html200,forward`. Faults that only a middlebox
+produces: html200 (a 200 HTML page), empty200 (200, no body), truncated200 (a result cut off
+mid-document), foreign200 (a well-formed document of another operation).
 
-Usage: fault_proxy.py PORT UPSTREAM_URL     (prints "ready" once listening)
+Usage: fault_proxy.py PORT UPSTREAM_URL [CYCLE]     (prints "ready" once listening)
 """
 import http.client
 import json
@@ -19,9 +22,16 @@ from urllib.parse import urlsplit
 
 PORT = int(sys.argv[1])
 UPSTREAM = urlsplit(sys.argv[2])
-CYCLE = ["slowdown", "forward", "internal", "forward", "error200", "forward", "reset", "forward"]
+CYCLE = sys.argv[3].split(",") if len(sys.argv) > 3 else [
+    "slowdown", "forward", "internal", "forward", "error200", "forward", "reset", "forward"]
 lock = threading.Lock()
-counts = {"copies": 0, "slowdown": 0, "internal": 0, "error200": 0, "reset": 0, "forwarded": 0}
+counts = {"copies": 0, "forwarded": 0, **{fault: 0 for fault in CYCLE if fault != "forward"}}
+BODIES_200 = {
+    "html200": ("text/html", "<html><head><title>Gateway</title></head><body>Request accepted</body></html>"),
+    "empty200": ("application/xml", ""),
+    "truncated200": ("application/xml", '<?xml version="1.0" encoding="UTF-8"?>\n<CopyObjectResult><ETag>"d41d8cd98f'),
+    "foreign200": ("application/xml", '<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult><Name>x</Name></ListBucketResult>'),
+}
 
 ERROR = """<?xml version="1.0" encoding="UTF-8"?>
 <Error><Code>{code}</Code><Message>{message}</Message><RequestId>FAULTPROXY</RequestId></Error>"""
@@ -39,10 +49,10 @@ class Proxy(BaseHTTPRequestHandler):
         except (ConnectionResetError, BrokenPipeError):
             pass
 
-    def _reply(self, status, body, extra=None):
+    def _reply(self, status, body, extra=None, content_type="application/xml"):
         data = body.encode()
         self.send_response(status)
-        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         for key, value in (extra or {}).items():
             self.send_header(key, value)
@@ -69,6 +79,9 @@ class Proxy(BaseHTTPRequestHandler):
             return self._reply(500, ERROR.format(code="InternalError", message="We encountered an internal error."))
         if fault == "error200":
             return self._reply(200, ERROR.format(code="InternalError", message="Copy failed after it started."))
+        if fault in BODIES_200:
+            content_type, text = BODIES_200[fault]
+            return self._reply(200, text, content_type=content_type)
         if fault == "reset":
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             self.close_connection = True
