@@ -1,4 +1,5 @@
 @testable import AWS
+import CurlHTTP
 import Testing
 
 /// The fast path for CopyObject's answer must agree with libxml2, and leave everything unusual to it.
@@ -52,5 +53,36 @@ import Testing
         ] {
             #expect(fast(text) == nil, "\(text)")
         }
+    }
+
+    /// A 2xx is a finished copy, part or upload only when its body is that operation's result.
+    @Test(arguments: [
+        "<html><body>OK</body></html>", "", "<?xml version=\"1.0\"?><CopyObjectResult><ETag>\"abc",
+        "<ListBucketResult><Name>x</Name></ListBucketResult>", "<CopyPartResult><ETag>\"a\"</ETag></CopyPartResult>",
+    ])
+    func otherBodiesAreTransientInvalidResponses(body: String) {
+        let client = S3Client(configuration: .init(endpoint: try! Endpoint(parsing: "http://127.0.0.1:1", setting: "test"), region: "us-east-1",
+                                                   usePathStyle: true),
+                              credentials: StaticCredentialProvider(AWSCredentials(accessKeyId: "a", secretAccessKey: "b")), http: HTTPClient())
+        defer { client.sender.http.shutdown() }
+        let response = HTTPResponse(status: 200, headers: [:], body: Array(body.utf8))
+        #expect {
+            try client.resultDocument(response, operation: "CopyObject", expected: "CopyObjectResult", resource: "s3://b/k")
+        } throws: { error in
+            guard let error = error as? S3Error else { return false }
+            return error.code == "InvalidResponse" && error.isRetryable && error.status == 200
+        }
+    }
+
+    @Test func anErrorBodyKeepsItsCode() throws {
+        let client = S3Client(configuration: .init(endpoint: try Endpoint(parsing: "http://127.0.0.1:1", setting: "test"), region: "us-east-1",
+                                                   usePathStyle: true),
+                              credentials: StaticCredentialProvider(AWSCredentials(accessKeyId: "a", secretAccessKey: "b")), http: HTTPClient())
+        defer { client.sender.http.shutdown() }
+        let response = HTTPResponse(status: 200, headers: [:], body: Array("<Error><Code>SlowDown</Code></Error>".utf8))
+        #expect { try client.resultDocument(response, operation: "CopyObject", expected: "CopyObjectResult", resource: "s3://b/k") }
+            throws: { ($0 as? S3Error)?.code == "SlowDown" }
+        let good = HTTPResponse(status: 200, headers: [:], body: Array("<CopyPartResult><ETag>\"a\"</ETag></CopyPartResult>".utf8))
+        #expect(try client.resultDocument(good, operation: "UploadPartCopy", expected: "CopyPartResult", resource: "s3://b/k").text(of: "ETag") == "\"a\"")
     }
 }

@@ -15,6 +15,20 @@ import Testing
         }
     }
 
+    /// libcurl sends header lines verbatim: CR, LF or NUL in a header would frame headers of
+    /// their own. Refused before anything is sent (nothing listens on port 1).
+    @Test(arguments: [("x-amz-copy-source-if-match", "\"abc\"\r\nx-amz-acl: public-read"), ("x-test", "a\nb"), ("x-test", "a\u{0}b"),
+                      ("x-bad\r\nname", "v"), ("x bad", "v"), ("", "v"), ("x:y", "v")])
+    func headersThatWouldSplitAreRefused(name: String, value: String) async {
+        let client = HTTPClient()
+        defer { client.shutdown() }
+        await #expect {
+            try await client.execute(HTTPRequest(method: "PUT", url: "http://127.0.0.1:1/", headers: [(name, value)]))
+        } throws: { error in
+            (error as? HTTPClientError)?.code == .invalidRequest && (error as? HTTPClientError)?.isTransient == false
+        }
+    }
+
     @Test func cancellationAbandonsTheTransferAtOnce() async throws {
         // A listening socket that never answers stands in for a 20 s long poll.
         let server = try SilentServer()

@@ -1,0 +1,77 @@
+import Logging
+import MoverCore
+import Synchronization
+import Testing
+
+/// Rows saved after their upload: the handler's row wait, and the worker's permits while it waits.
+@Suite struct RowWaitTests {
+    let logger = Logger(label: "test")
+    static let fastBackoff = Backoff(initial: .milliseconds(1), cap: .milliseconds(5), jitter: 1...1)
+
+    func handler(_ copier: MemoryCopier, _ table: MemoryTable) -> MigrationHandler {
+        MigrationHandler(mapper: KeyMapper(), copier: copier, repointer: table, retry: .fast, logger: logger)
+    }
+
+    @Test func aRowThatAppearsDuringTheWaitIsRepointed() async throws {
+        let copier = MemoryCopier(sources: ["image/a.png"])
+        let table = MemoryTable()
+        let began = Mutex(0)
+        // The application commits its row just after the worker first finds none.
+        let wait = RowWait(window: .seconds(30), backoff: Self.fastBackoff) {
+            began.withLock { $0 += 1 }
+            table.state.withLock { $0.rows.append("image/a.png") }
+        }
+        #expect(try await handler(copier, table).migrate(sourceKey: "image/a.png", rowWait: wait) == .migrated(rows: 1))
+        #expect(table.rows == ["avatar/a.png"])
+        #expect(began.withLock { $0 } == 1)
+    }
+
+    @Test func noRowWithinTheWindowIsCopiedWithoutRow() async throws {
+        let copier = MemoryCopier(sources: ["image/a.png"])
+        let table = MemoryTable()
+        let started = ContinuousClock.now
+        let outcome = try await handler(copier, table).migrate(
+            sourceKey: "image/a.png", rowWait: RowWait(window: .milliseconds(100), backoff: Self.fastBackoff))
+        #expect(outcome == .copiedWithoutRow)
+        #expect(ContinuousClock.now - started >= .milliseconds(100))
+        #expect(table.state.withLock { $0.attempts } > 2)  // it looked again, more than once
+    }
+
+    @Test func withoutARowWaitTheFirstMissIsFinal() async throws {
+        let table = MemoryTable()
+        #expect(try await handler(MemoryCopier(sources: ["image/a.png"]), table).migrate(sourceKey: "image/a.png") == .copiedWithoutRow)
+        #expect(table.state.withLock { $0.attempts } == 1)
+    }
+
+    @Test func shutdownEndsTheWaitAndLeavesTheObjectForRedelivery() async throws {
+        let shutdown = ShutdownSignal()
+        let wait = RowWait(window: .seconds(300), backoff: Backoff(initial: .seconds(60), cap: .seconds(60)), shutdown: shutdown) {
+            shutdown.trigger()
+        }
+        await #expect {
+            try await handler(MemoryCopier(sources: ["image/a.png"]), MemoryTable()).migrate(sourceKey: "image/a.png", rowWait: wait)
+        } throws: { ($0 as? MigrationError)?.step == .rowWait }
+    }
+
+    /// Concurrency 1: the message waiting for its row gives its permit back, so the next message
+    /// is migrated meanwhile, and the waiting one still completes once its row appears.
+    @Test func aMessageWaitingForItsRowHoldsNoPermit() async throws {
+        let keys = ["image/late.png", "image/ready.png"]
+        let queue = MemoryQueue(bodies: keys.map { WorkerTests.body(keys: [$0]) })
+        let table = MemoryTable(rows: ["image/ready.png"])
+        let processor = MessageProcessor(sourceBucket: "legacy", handler: handler(MemoryCopier(sources: keys), table),
+                                         tally: MigrationTally(), logger: logger, rowWait: .seconds(30))
+        let worker = Worker(queue: queue, processor: processor,
+                            configuration: .init(concurrency: 1, waitSeconds: 0, drain: true, receivers: 1), logger: logger)
+        let run = Task { await worker.run(shutdown: ShutdownSignal()) }
+        // The other message completes while the first is still waiting for its row...
+        while !table.rows.contains("avatar/ready.png") { await Task.yield() }
+        #expect(!table.rows.contains("avatar/late.png"))
+        // ...and the late row, once committed, is repointed too.
+        table.state.withLock { $0.rows.append("image/late.png") }
+        await run.value
+        #expect(table.rows.sorted() == ["avatar/late.png", "avatar/ready.png"])
+        #expect(processor.tally.snapshot.migrated == 2)
+        #expect(Set(queue.state.withLock { $0.deleted }) == ["m0", "m1"])
+    }
+}
