@@ -57,8 +57,13 @@ extension S3Client {
         let response = try await send("CompleteMultipartUpload", method: "POST", bucket: bucket, key: key,
                                       query: [("uploadId", uploadId)], headers: [("Content-Type", "application/xml")],
                                       body: Array(body.utf8), timeout: configuration.transferTimeout)
-        _ = try resultDocument(response, operation: "CompleteMultipartUpload", expected: "CompleteMultipartUploadResult",
-                               resource: "s3://\(bucket)/\(key)")
+        // moto names its answer CompleteMultipartUploadResponse; S3 and the rest, ...Result.
+        let root = try resultDocument(response, operation: "CompleteMultipartUpload", expected: "CompleteMultipartUploadResult",
+                                      aliases: ["CompleteMultipartUploadResponse"], resource: "s3://\(bucket)/\(key)")
+        guard let eTag = root.text(of: "ETag"), !eTag.isEmpty else {
+            throw S3Error(code: S3Error.invalidResponseCode, status: response.status, message: "CompleteMultipartUpload answer without ETag",
+                          operation: "CompleteMultipartUpload", resource: "s3://\(bucket)/\(key)")
+        }
     }
 
     /// `AbortMultipartUpload`; the parts are discarded.

@@ -2,13 +2,14 @@ import CurlHTTP
 
 extension S3Client {
     /// The result document of a 2xx answer, which counts as a success only when its root element
-    /// is `expected`.
+    /// is `expected` (or one of `aliases`, names a compatible server is known to use instead).
     ///
     /// S3 can fail a copy or a completion after it has started answering `200 OK`, with an
     /// `<Error>` body; proxies and middleboxes answer 200 with an HTML page, an empty body or a
     /// truncated document. Those are `InvalidResponse` errors, which are transient: retried, and
     /// never taken for a finished copy.
-    func resultDocument(_ response: HTTPResponse, operation: String, expected: String, resource: String) throws -> XMLElement {
+    func resultDocument(_ response: HTTPResponse, operation: String, expected: String, aliases: Set<String> = [],
+                        resource: String) throws -> XMLElement {
         let root: XMLElement
         do {
             root = try XMLElement.parse(response.body)
@@ -21,7 +22,7 @@ extension S3Client {
                           message: root.text(of: "Message") ?? "", requestId: root.text(of: "RequestId") ?? response.header("x-amz-request-id"),
                           operation: operation, resource: resource)
         }
-        guard root.name == expected else {
+        guard root.name == expected || aliases.contains(root.name) else {
             throw S3Error.invalidResponse(response, operation: operation, resource: resource, "expected <\(expected)>, got <\(root.name.prefix(64))>")
         }
         return root

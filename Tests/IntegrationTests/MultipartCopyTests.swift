@@ -27,15 +27,17 @@ struct MultipartCopyTests {
     }
 
     /// rclone answers UploadPartCopy with an empty body and the empty string's ETag (it does not
-    /// copy). s3-mover must refuse that answer rather than assemble an empty object.
+    /// copy). s3-mover must refuse that answer rather than assemble an empty object: an answer
+    /// that is not a `CopyPartResult` is transient, so the object is held and retried (as through
+    /// any outage) and its row never moves. The run is stopped with SIGTERM after a few seconds.
     @Test func aServerWithoutUploadPartCopyFailsSafe() async throws {
         let fixture = try await Fixture.make("nopartcopy", server: .rclone)
         defer { Task { await fixture.tearDown() } }
         let big = [UInt8](repeating: 7, count: 6 * 1024 * 1024)
         try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: "image/big.png", body: big, contentType: "image/png")
         try await fixture.insertRows(["image/big.png"])
-        let result = try await fixture.run(["backfill", "--multipart-threshold", "\(5 * 1024 * 1024)"])
-        #expect(result.status == 1)
+        let result = try? await fixture.run(["backfill", "--multipart-threshold", "\(5 * 1024 * 1024)"], timeout: .seconds(6))
+        #expect(result == nil || result?.status == 1)
         #expect(try await fixture.keys(in: fixture.destinationBucket).isEmpty)
         #expect(try await fixture.paths() == ["image/big.png"])
     }
