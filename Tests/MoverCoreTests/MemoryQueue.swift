@@ -15,6 +15,8 @@ final class MemoryQueue: MessageQueue {
         /// `waitSeconds` of every receive, in order.
         var waits: [Int] = []
         var extensions = 0
+        /// `DeleteMessageBatch` calls per message id.
+        var deleteAttempts: [String: Int] = [:]
     }
 
     let state = Mutex(State())
@@ -25,8 +27,11 @@ final class MemoryQueue: MessageQueue {
         }
     }
 
+    /// Honours `waitSeconds` as SQS does: an empty queue answers after the wait (or as soon as a
+    /// message becomes visible), and a short poll answers at once.
     func receive(maxMessages: Int, waitSeconds: Int) async throws -> [QueueMessage] {
-        let batch = try state.withLock { state -> [QueueMessage] in
+        let deadline = ContinuousClock.now + .seconds(waitSeconds)
+        try state.withLock { state in
             state.receives += 1
             state.requested.append(maxMessages)
             state.waits.append(waitSeconds)
@@ -34,6 +39,16 @@ final class MemoryQueue: MessageQueue {
                 state.receiveFailures -= 1
                 throw TestError.transient
             }
+        }
+        while true {
+            let batch = take(maxMessages: maxMessages)
+            if !batch.isEmpty || ContinuousClock.now >= deadline { return batch }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    private func take(maxMessages: Int) -> [QueueMessage] {
+        state.withLock { state -> [QueueMessage] in
             let batch = Array(state.visible.prefix(maxMessages)).map { message -> QueueMessage in
                 var copy = message
                 copy.receiveCount += 1
@@ -43,14 +58,13 @@ final class MemoryQueue: MessageQueue {
             for message in batch { state.inFlight[message.id] = message }
             return batch
         }
-        if batch.isEmpty { try await Task.sleep(for: .milliseconds(5)) }
-        return batch
     }
 
     func delete(_ messages: [QueueMessage]) async throws -> [QueueMessage] {
         state.withLock { state in
             var failed: [QueueMessage] = []
             for message in messages {
+                state.deleteAttempts[message.id, default: 0] += 1
                 if state.failDeletesOf.contains(message.id) {
                     failed.append(message)
                 } else {

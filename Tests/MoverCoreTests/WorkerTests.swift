@@ -93,8 +93,10 @@ import Testing
         let worker = worker(queue, copier: MemoryCopier(sources: ["image/ok.png"]), table: MemoryTable(rows: ["image/ok.png"]), drain: false)
         let shutdown = ShutdownSignal()
         let run = Task { await worker.run(shutdown: shutdown) }
-        while worker.processor.tally.snapshot.messagesDeleted < 1 { try? await Task.sleep(for: .milliseconds(5)) }
-        try? await Task.sleep(for: .milliseconds(50))
+        // Wait for the final state: one message deleted, the malformed one and the failed one kept.
+        while worker.processor.tally.snapshot.messagesDeleted < 1 || worker.processor.tally.snapshot.messagesKept < 2 {
+            await Task.yield()
+        }
         shutdown.trigger()
         await run.value
         let state = queue.state.withLock { $0 }
@@ -117,8 +119,8 @@ import Testing
         let worker = worker(queue, copier: MemoryCopier(sources: ["image/a.png"]), table: MemoryTable(rows: ["image/a.png"]), drain: false)
         let shutdown = ShutdownSignal()
         let run = Task { await worker.run(shutdown: shutdown) }
-        while worker.processor.tally.snapshot.migrated < 1 { try? await Task.sleep(for: .milliseconds(5)) }
-        try? await Task.sleep(for: .milliseconds(400))
+        // Every delete attempt (three) has failed before shutdown.
+        while queue.state.withLock({ $0.deleteAttempts["m0", default: 0] }) < 3 { await Task.yield() }
         shutdown.trigger()
         await run.value
         #expect(worker.processor.tally.snapshot.messagesDeleted == 0)
@@ -133,7 +135,7 @@ import Testing
         let first = worker(queue, copier: copier, table: table, drain: false)
         let shutdown = ShutdownSignal()
         let run = Task { await first.run(shutdown: shutdown) }
-        while first.processor.tally.snapshot.failed < 1 { try? await Task.sleep(for: .milliseconds(5)) }
+        while first.processor.tally.snapshot.failed < 1 { await Task.yield() }
         shutdown.trigger()
         await run.value
         queue.expireVisibility()
@@ -148,7 +150,7 @@ import Testing
         let shutdown = ShutdownSignal()
         let started = ContinuousClock.now
         let run = Task { await worker.run(shutdown: shutdown) }
-        try? await Task.sleep(for: .milliseconds(50))
+        while queue.state.withLock({ $0.receives }) < 1 { await Task.yield() }  // in its (20 s) long poll
         shutdown.trigger()
         await run.value
         #expect(ContinuousClock.now - started < .seconds(2))
