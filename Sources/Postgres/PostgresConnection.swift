@@ -23,7 +23,7 @@ final class PostgresConnection {
         handle = connection
         guard PQstatus(handle) == CONNECTION_OK else {
             // Every stored property is set, so deinit runs on this throw and finishes the handle.
-            let message = Self.errorMessage(handle)
+            let message = ConnectionString.scrubbed(Self.errorMessage(handle), conninfo: conninfo)
             throw PostgresError(code: .connectionFailed, message: message)
         }
         // Server NOTICEs would otherwise go to stderr.

@@ -32,6 +32,19 @@ struct PostgresClientTests {
         client.shutdown()
     }
 
+    /// libpq's own message quotes the raw token of a malformed URI: the password, here.
+    @Test(arguments: ["postgresql://u:Sup3r%zzS3cret@127.0.0.1:1/db", "postgresql://u@127.0.0.1:1/db?password=Sup3r%zzS3cret"])
+    func malformedConninfoFailsWithoutLeakingThePassword(conninfo: String) async throws {
+        let other = PostgresClient(conninfo: conninfo, logger: Logger(label: "test"), maxReconnectDelay: .milliseconds(10))
+        defer { other.shutdown() }
+        await #expect {
+            try await other.execute("SELECT 1")
+        } throws: { error in
+            guard let error = error as? PostgresError else { return false }
+            return error.code == .connectionFailed && !"\(error)".contains("S3cret") && !String(reflecting: error).contains("S3cret")
+        }
+    }
+
     @Test func wrongPasswordFailsWithoutLeakingIt() async throws {
         let bad = (TestDatabase.conninfo ?? "").replacingOccurrences(of: "s3mover-local", with: "definitely-wrong-pw")
         let other = PostgresClient(conninfo: bad, logger: Logger(label: "test"))
