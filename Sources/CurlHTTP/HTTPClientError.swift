@@ -47,9 +47,11 @@ public struct HTTPClientError: Error, Sendable, Hashable, CustomStringConvertibl
         self.request = request
     }
 
-    /// Whether trying again may succeed.
+    /// Whether trying again may succeed: an allow-list of connect failures, timeouts and broken
+    /// connections. Everything else (TLS and certificate errors, an invalid request, any `CURLcode`
+    /// not known to be passing) is permanent and reported with its code.
     public var isTransient: Bool {
-        code == .timedOut || code == .couldNotConnect || code == .connectionLost || code == .other
+        code == .timedOut || code == .couldNotConnect || code == .connectionLost
     }
 
     public var description: String {

@@ -28,13 +28,14 @@ public struct PostgresError: Error, Sendable, Hashable, CustomStringConvertible 
         self.message = message
     }
 
-    /// Failures that a later attempt may not repeat: the connection, or server states such as
-    /// shutdown, failover, serialization and deadlock.
+    /// Failures that a later attempt may not repeat, by allow-list: the connection (libpq could not
+    /// connect, or lost it), SQLSTATE class 08 (connection exception), class 40 (serialization
+    /// failure, deadlock) and 57P01–57P03 (admin or crash shutdown, cannot connect now).
+    /// Every other SQLSTATE is permanent.
     public var isTransient: Bool {
-        if code == .connectionFailed || code == .connectionLost { return true }
-        guard let sqlState else { return false }
-        return sqlState.hasPrefix("08") || sqlState.hasPrefix("57P") || sqlState == "40001" || sqlState == "40P01"
-            || sqlState == "53300" || sqlState == "25006"
+        if code == .connectionLost { return true }
+        guard let sqlState else { return code == .connectionFailed }
+        return sqlState.hasPrefix("08") || sqlState.hasPrefix("40") || ["57P01", "57P02", "57P03"].contains(sqlState)
     }
 
     /// The row's own fault, not the statement's or the server's: data exceptions (class 22, a
