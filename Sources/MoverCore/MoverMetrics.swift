@@ -17,6 +17,8 @@ public enum MetricName {
     public static let messagesDeleted = "s3mover_messages_deleted_total"
     /// SQS messages left for redelivery (a record failed, or the body is malformed).
     public static let messagesKept = "s3mover_messages_kept_total"
+    /// Messages in progress whose visibility could not be extended: another consumer may get them.
+    public static let messagesAtRisk = "s3mover_messages_visibility_lost_total"
     /// Retries of a copy, an update or a held object, by `cause` (the error code).
     public static let retries = "s3mover_retries_total"
     /// Objects being migrated right now.
@@ -37,6 +39,7 @@ enum MoverMetrics {
     private static let messagesReceived = Counter(label: MetricName.messagesReceived)
     private static let messagesDeleted = Counter(label: MetricName.messagesDeleted)
     private static let messagesKept = Counter(label: MetricName.messagesKept)
+    private static let messagesAtRisk = Counter(label: MetricName.messagesAtRisk)
     private static let inFlight = Meter(label: MetricName.inFlight)
     private static let copyDuration = Metrics.Timer(label: MetricName.copyDuration)
     private static let databaseDuration = Metrics.Timer(label: MetricName.databaseDuration)
@@ -63,6 +66,8 @@ enum MoverMetrics {
         if deleted > 0 { messagesDeleted.increment(by: deleted) }
         if kept > 0 { messagesKept.increment(by: kept) }
     }
+
+    static func messagesAtRisk(_ count: Int) { messagesAtRisk.increment(by: count) }
 
     static func retried(_ cause: String) {
         Counter(label: MetricName.retries, dimensions: [("cause", cause)]).increment()

@@ -183,7 +183,16 @@ public struct Worker: Sendable {
                 let messages = pending.messages
                 guard !messages.isEmpty else { continue }
                 do {
-                    try await queue.extendVisibility(messages, seconds: visibility)
+                    let failed = try await queue.extendVisibility(messages, seconds: visibility)
+                    if !failed.isEmpty {
+                        // Another consumer may receive these before they are done: the work is
+                        // idempotent, but say so.
+                        MoverMetrics.messagesAtRisk(failed.count)
+                        logger.warning("visibility of messages in progress could not be extended; they may be delivered again", metadata: [
+                            "message_ids": "\(failed.map(\.message.id).joined(separator: ","))",
+                            "error_codes": "\(Set(failed.map(\.code)).sorted().joined(separator: ","))",
+                        ])
+                    }
                 } catch is CancellationError {
                     return
                 } catch {
@@ -244,21 +253,26 @@ final class MessageDeleter: Sendable {
     init(queue: any MessageQueue, tally: MigrationTally, logger: Logger) {
         coalescer = Coalescer(maxBatch: 10) { messages in
             var remaining = messages
+            var refused: [QueueEntryFailure] = []  // entries a retry cannot delete (a stale receipt handle)
             for attempt in 1...3 where !remaining.isEmpty {
                 do {
-                    remaining = try await queue.delete(remaining)
+                    let failures = try await queue.delete(remaining)
+                    refused += failures.filter { !$0.isRetryable }
+                    remaining = failures.filter(\.isRetryable).map(\.message)
                 } catch {
                     logger.warning("DeleteMessageBatch failed", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
                 }
                 if !remaining.isEmpty && attempt < 3 { try? await Task.sleep(for: .milliseconds(100 * attempt)) }
             }
-            tally.recordMessages(deleted: messages.count - remaining.count)
-            if !remaining.isEmpty {
+            let undeleted = remaining + refused.map(\.message)
+            tally.recordMessages(deleted: messages.count - undeleted.count)
+            if !undeleted.isEmpty {
                 logger.warning("messages could not be deleted and will be redelivered", metadata: [
-                    "message_ids": "\(remaining.map(\.id).joined(separator: ","))",
+                    "message_ids": "\(undeleted.map(\.id).joined(separator: ","))",
+                    "error_codes": "\(Set(refused.map(\.code)).sorted().joined(separator: ","))",
                 ])
             }
-            let failed = Set(remaining.map(\.receiptHandle))
+            let failed = Set(undeleted.map(\.receiptHandle))
             return messages.map { !failed.contains($0.receiptHandle) }
         }
     }

@@ -28,13 +28,24 @@ public struct AvatarTable: Sendable {
         "SELECT DISTINCT \(column) FROM \(table) WHERE \(column) = ANY ($1::text[])"
     }
 
-    /// Whether an index leads with the path column (`$1` table as regclass text).
+    /// Whether a valid index leads with the path column (`$1` table as regclass text, `$2` column).
+    /// An index left INVALID by an interrupted `CREATE INDEX CONCURRENTLY` serves no lookup.
     var hasPathIndex: String {
         """
         SELECT EXISTS (
             SELECT 1 FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
-            WHERE i.indrelid = $1::regclass AND a.attname = $2
+            WHERE i.indrelid = $1::regclass AND a.attname = $2 AND i.indisvalid
         )
+        """
+    }
+
+    /// The INVALID indexes leading with the path column, as quoted qualified names (same parameters).
+    var invalidPathIndexes: String {
+        """
+        SELECT format('%I.%I', n.nspname, c.relname) FROM pg_index i
+        JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+        JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE i.indrelid = $1::regclass AND a.attname = $2 AND NOT i.indisvalid
         """
     }
 

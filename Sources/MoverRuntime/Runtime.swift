@@ -107,9 +107,16 @@ public final class Runtime: Sendable {
     public func checkPathIndex(create: Bool) async -> Bool {
         guard let table = try? avatarTable() else { return false }
         do {
-            let present = try await database.execute(table.hasPathIndex, [table.table.quoted, table.column.raw.lowercased()]).scalar == "t"
+            let parameters: [String?] = [table.table.quoted, table.column.raw.lowercased()]
+            let present = try await database.execute(table.hasPathIndex, parameters).scalar == "t"
             if present { return true }
+            // Names from the catalogue, quoted by format('%I.%I'): identifiers, not values.
+            let invalid = try await database.execute(table.invalidPathIndexes, parameters).rows.compactMap { $0[0] }
             if create {
+                for index in invalid {
+                    logger.notice("dropping an INVALID index left by an interrupted CREATE INDEX CONCURRENTLY", metadata: ["index": "\(index)"])
+                    try await database.execute("DROP INDEX CONCURRENTLY IF EXISTS \(index)")
+                }
                 logger.notice("creating an index on the path column (CREATE INDEX CONCURRENTLY); writes continue meanwhile",
                               metadata: ["table": "\(table.table)", "column": "\(table.column)"])
                 try await database.execute(table.createPathIndex)
@@ -117,7 +124,9 @@ public final class Runtime: Sendable {
                 return true
             } else {
                 logger.warning("""
-                    NO INDEX on \(table.table.raw).\(table.column.raw): every update and lookup scans the whole table. \
+                    NO \(invalid.isEmpty ? "" : "VALID ")INDEX on \(table.table.raw).\(table.column.raw)\
+                    \(invalid.isEmpty ? "" : " (INVALID, left by an interrupted CREATE INDEX CONCURRENTLY: \(invalid.joined(separator: ", ")))"): \
+                    every update and lookup scans the whole table. \
                     Updates are batched to soften this, but add an index (rerun with --create-index, which uses \
                     CREATE INDEX CONCURRENTLY) before migrating a large table.
                     """)

@@ -17,25 +17,34 @@ public struct SQSMessageQueue: MessageQueue {
         }
     }
 
-    public func delete(_ messages: [QueueMessage]) async throws -> [QueueMessage] {
-        var byID: [String: QueueMessage] = [:]
-        let entries = messages.enumerated().map { index, message in
-            let id = "m\(index)"
-            byID[id] = message
-            return (id: id, receiptHandle: message.receiptHandle)
+    public func delete(_ messages: [QueueMessage]) async throws -> [QueueEntryFailure] {
+        let failures = try await client.deleteMessageBatch(queueURL: queueURL, entries: Self.entries(messages))
+        return Self.entryFailures(failures, of: messages)
+    }
+
+    /// Batch entries named by position (`m0`…`m9`).
+    private static func entries(_ messages: [QueueMessage]) -> [(id: String, receiptHandle: String)] {
+        messages.enumerated().map { (id: "m\($0.offset)", receiptHandle: $0.element.receiptHandle) }
+    }
+
+    /// SQS's failed entries, mapped back to their messages. An expired or stale receipt handle
+    /// (a sender fault) cannot succeed on retry: the message will come back instead.
+    private static func entryFailures(_ failures: [SQSBatchFailure], of messages: [QueueMessage]) -> [QueueEntryFailure] {
+        failures.compactMap { failure in
+            guard failure.id.hasPrefix("m"), let index = Int(failure.id.dropFirst()), messages.indices.contains(index) else { return nil }
+            return QueueEntryFailure(message: messages[index], code: failure.code,
+                                     isRetryable: !failure.senderFault || failure.code.contains("Throttl"))
         }
-        let failures = try await client.deleteMessageBatch(queueURL: queueURL, entries: entries)
-        // An expired or stale receipt handle cannot succeed on retry: the message will come back.
-        return failures.filter { !$0.senderFault || $0.code.contains("Throttl") }.compactMap { byID[$0.id] }
     }
 
     public func release(_ message: QueueMessage) async throws {
         try await client.changeMessageVisibility(queueURL: queueURL, receiptHandle: message.receiptHandle, visibilityTimeout: 0)
     }
 
-    public func extendVisibility(_ messages: [QueueMessage], seconds: Int) async throws {
-        let entries = messages.enumerated().map { (id: "m\($0.offset)", receiptHandle: $0.element.receiptHandle) }
-        _ = try await client.changeMessageVisibilityBatch(queueURL: queueURL, entries: entries, visibilityTimeout: seconds)
+    public func extendVisibility(_ messages: [QueueMessage], seconds: Int) async throws -> [QueueEntryFailure] {
+        let failures = try await client.changeMessageVisibilityBatch(queueURL: queueURL, entries: Self.entries(messages),
+                                                                     visibilityTimeout: seconds)
+        return Self.entryFailures(failures, of: messages)
     }
 
     public func visibilityTimeout() async throws -> Int {

@@ -1,4 +1,5 @@
 import AWS
+import Postgres
 import Foundation
 import Testing
 
@@ -37,6 +38,26 @@ struct BackfillFlowTests {
         let again = try await fixture.run(["--backfill"])
         #expect(again.status == 0)
         #expect(again.stdout.contains("already migrated  40"))
+    }
+
+    /// An index left INVALID by a killed `CREATE INDEX CONCURRENTLY` counts as missing, and
+    /// `--create-index` rebuilds it.
+    @Test func anInvalidIndexIsReportedAndRebuilt() async throws {
+        let fixture = try await Fixture.make("invalid-index", server: .rclone)
+        defer { Task { await fixture.tearDown() } }
+        #expect(try await fixture.run(["seed", "3"]).status == 0)
+        let index = "\(fixture.table)_path_s3mover_idx"
+        try await fixture.database.execute("CREATE INDEX \(index) ON \(fixture.table) (path)")
+        try await fixture.database.execute("UPDATE pg_index SET indisvalid = false WHERE indexrelid = $1::regclass", [index])
+        let warned = try await fixture.run(["backfill"])
+        #expect(warned.status == 0)
+        #expect(warned.stderr.contains("INVALID") && warned.stderr.contains(index), "\(warned.stderr)")
+        let rebuilt = try await fixture.run(["backfill", "--create-index"])
+        #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
+        let valid = try await fixture.database.execute(
+            "SELECT indisvalid::text, (SELECT count(*) FROM pg_index WHERE indrelid = $2::regclass AND NOT indisvalid)::text "
+                + "FROM pg_index WHERE indexrelid = $1::regclass", [index, fixture.table])
+        #expect(valid.rows.first == ["true", "0"])
     }
 
     /// More than one listing page (1,000 keys), on the fast strict-SigV4 server.

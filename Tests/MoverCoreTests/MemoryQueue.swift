@@ -9,6 +9,8 @@ final class MemoryQueue: MessageQueue {
         var deleted: [String] = []
         var receiveFailures = 0
         var failDeletesOf: Set<String> = []
+        /// Messages whose receipt handle SQS no longer accepts (a sender fault: retrying is useless).
+        var staleReceipts: Set<String> = []
         var receives = 0
         /// `maxMessages` of every receive, in order.
         var requested: [Int] = []
@@ -60,13 +62,15 @@ final class MemoryQueue: MessageQueue {
         }
     }
 
-    func delete(_ messages: [QueueMessage]) async throws -> [QueueMessage] {
+    func delete(_ messages: [QueueMessage]) async throws -> [QueueEntryFailure] {
         state.withLock { state in
-            var failed: [QueueMessage] = []
+            var failed: [QueueEntryFailure] = []
             for message in messages {
                 state.deleteAttempts[message.id, default: 0] += 1
                 if state.failDeletesOf.contains(message.id) {
-                    failed.append(message)
+                    failed.append(QueueEntryFailure(message: message, code: "InternalError", isRetryable: true))
+                } else if state.staleReceipts.contains(message.id) {
+                    failed.append(QueueEntryFailure(message: message, code: "ReceiptHandleIsInvalid", isRetryable: false))
                 } else {
                     state.inFlight[message.id] = nil
                     state.deleted.append(message.id)
@@ -86,8 +90,12 @@ final class MemoryQueue: MessageQueue {
         state.withLock { $0.visible.isEmpty && $0.inFlight.isEmpty }
     }
 
-    func extendVisibility(_ messages: [QueueMessage], seconds: Int) async throws {
-        state.withLock { $0.extensions += 1 }
+    func extendVisibility(_ messages: [QueueMessage], seconds: Int) async throws -> [QueueEntryFailure] {
+        state.withLock { state in
+            state.extensions += 1
+            return messages.filter { state.staleReceipts.contains($0.id) }
+                .map { QueueEntryFailure(message: $0, code: "ReceiptHandleIsInvalid", isRetryable: false) }
+        }
     }
 
     func visibilityTimeout() async throws -> Int { 1 }

@@ -127,6 +127,22 @@ import Testing
         #expect(queue.state.withLock { $0.inFlight.keys.contains("m0") })
     }
 
+    /// A receipt handle SQS refuses as a sender fault is not retried and not counted as deleted.
+    @Test func senderFaultDeletesAreNotCountedAsDeleted() async {
+        let queue = MemoryQueue(bodies: [Self.body(keys: ["image/a.png"]), Self.body(keys: ["image/b.png"])])
+        queue.state.withLock { $0.staleReceipts = ["m0"] }
+        let keys = ["image/a.png", "image/b.png"]
+        let worker = worker(queue, copier: MemoryCopier(sources: keys), table: MemoryTable(rows: keys), drain: false)
+        let shutdown = ShutdownSignal()
+        let run = Task { await worker.run(shutdown: shutdown) }
+        while worker.processor.tally.snapshot.migrated < 2 || queue.state.withLock({ $0.deleteAttempts.count }) < 2 { await Task.yield() }
+        shutdown.trigger()
+        await run.value
+        #expect(worker.processor.tally.snapshot.messagesDeleted == 1)
+        #expect(queue.state.withLock { $0.deleteAttempts["m0"] } == 1)
+        #expect(queue.state.withLock { $0.deleted } == ["m1"])
+    }
+
     @Test func redeliveryAfterAFailureCompletesIdempotently() async {
         let queue = MemoryQueue(bodies: [Self.body(keys: ["image/a.png"])])
         let copier = MemoryCopier(sources: ["image/a.png"])
