@@ -23,6 +23,7 @@ public final class Runtime: Sendable {
         let profiles = try settings.awsProfiles()
         aws = try settings.awsEnvironment(profiles: profiles)
         let connectionString = needsDatabase ? try settings.connectionString() : nil
+        let limits = try settings.sessionLimits()
         let http = HTTPClient()
         do {
             let resolved = try settings.credentials(aws: aws, profiles: profiles, http: http, logger: logger)
@@ -34,7 +35,7 @@ public final class Runtime: Sendable {
         }
         self.http = http
         retry = RetryPolicy()
-        databaseClient = connectionString.map { PostgresClient(conninfo: $0, logger: logger) }
+        databaseClient = connectionString.map { PostgresClient(conninfo: $0, logger: logger, limits: limits) }
         logger.debug("AWS credentials", metadata: ["source": "\(credentialSource)", "region": "\(aws.region)"])
     }
 

@@ -13,6 +13,8 @@ public enum Setting: String, Sendable, CaseIterable {
     case partSize = "S3_MULTIPART_PART_SIZE"
     case metricsPort = "METRICS_PORT"
     case rowWait = "ROW_WAIT_SECONDS"
+    case dbLockTimeout = "DB_LOCK_TIMEOUT_SECONDS"
+    case dbStatementTimeout = "DB_STATEMENT_TIMEOUT_SECONDS"
 
     /// The environment variable.
     public var variable: String { rawValue }
@@ -33,6 +35,8 @@ public enum Setting: String, Sendable, CaseIterable {
         case .partSize: "--part-size"
         case .metricsPort: "--metrics-port"
         case .rowWait: "--row-wait"
+        case .dbLockTimeout: "--db-lock-timeout"
+        case .dbStatementTimeout: "--db-statement-timeout"
         }
     }
 
@@ -47,6 +51,8 @@ public enum Setting: String, Sendable, CaseIterable {
         case .multipartThreshold: "5368709120"
         case .partSize: "536870912"
         case .rowWait: "300"
+        case .dbLockTimeout: "10"
+        case .dbStatementTimeout: "120"
         default: nil
         }
     }

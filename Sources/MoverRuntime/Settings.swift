@@ -87,13 +87,27 @@ public struct Settings: Sendable {
 
     /// How long the worker waits for the row of an object it copied (``RowWait``): seconds,
     /// 0 (off) to 86,400; fractions allowed.
-    public func rowWait() throws -> Duration {
-        let raw = try required(.rowWait)
-        guard let seconds = Double(raw), seconds.isFinite, (0...86_400).contains(seconds) else {
-            throw SettingsError(variable: Setting.rowWait.variable, flag: Setting.rowWait.flag,
-                                problem: "'\(raw)' is not a number of seconds between 0 (off) and 86400")
+    public func rowWait() throws -> Duration { try seconds(.rowWait, in: 0...86_400) }
+
+    /// `lock_timeout`, `statement_timeout` and keepalives for every database session.
+    public func sessionLimits() throws -> SessionLimits {
+        SessionLimits(lockTimeout: try seconds(.dbLockTimeout, in: 0.001...3_600),
+                      statementTimeout: try seconds(.dbStatementTimeout, in: 0.001...86_400))
+    }
+
+    /// A duration in seconds (fractions allowed) within `range`; NaN, infinities and anything
+    /// outside the range are refused, naming the variable and the flag.
+    public func seconds(_ setting: Setting, in range: ClosedRange<Double>) throws -> Duration {
+        let raw = try required(setting)
+        guard let seconds = Double(raw.trimmingWhitespace()), seconds.isFinite, range.contains(seconds) else {
+            throw SettingsError(variable: setting.variable, flag: setting.flag,
+                                problem: "'\(raw)' is not a number of seconds from \(Self.format(range.lowerBound)) to \(Self.format(range.upperBound))")
         }
         return .milliseconds(Int64((seconds * 1000).rounded()))
+    }
+
+    private static func format(_ value: Double) -> String {
+        value.rounded() == value ? String(Int64(value)) : String(value)
     }
 
     /// The port for /metrics, /healthz and /readyz; nil when unset (off).

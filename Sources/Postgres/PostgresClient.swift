@@ -15,10 +15,11 @@ public final class PostgresClient: Sendable {
     public let maxReconnectDelay: Duration
 
     /// Creates a client for `conninfo` and starts its thread. Does not connect yet.
-    public init(conninfo: String, logger: Logger, applicationName: String = "s3-mover", maxReconnectDelay: Duration = .seconds(5)) {
+    public init(conninfo: String, logger: Logger, applicationName: String = "s3-mover", maxReconnectDelay: Duration = .seconds(5),
+                limits: SessionLimits = SessionLimits()) {
         self.maxReconnectDelay = maxReconnectDelay
         state = PostgresWorkerState(conninfo: conninfo, applicationName: applicationName, logger: logger,
-                                    maxDelay: maxReconnectDelay)
+                                    maxDelay: maxReconnectDelay, limits: limits)
         // A serial queue of its own: libdispatch gives it a dedicated (overcommit) thread, never one
         // of Swift's cooperative pool, so blocking libpq calls starve nothing.
         DispatchQueue(label: "s3-mover.postgres").async { [jobs, state] in
@@ -114,7 +115,10 @@ final class PostgresWorkerState: @unchecked Sendable {
     private var nextAttempt = ContinuousClock.now
     private var lastError: PostgresError?
 
-    init(conninfo: String, applicationName: String, logger: Logger, maxDelay: Duration) {
+    private let limits: SessionLimits
+
+    init(conninfo: String, applicationName: String, logger: Logger, maxDelay: Duration, limits: SessionLimits) {
+        self.limits = limits
         self.conninfo = conninfo
         self.applicationName = applicationName
         self.logger = logger
@@ -142,7 +146,7 @@ final class PostgresWorkerState: @unchecked Sendable {
             throw lastError
         }
         do {
-            let fresh = try PostgresConnection(conninfo: conninfo, applicationName: applicationName)
+            let fresh = try PostgresConnection(conninfo: conninfo, applicationName: applicationName, limits: limits)
             if failures > 0 { logger.info("PostgreSQL connection re-established", metadata: ["after_failures": "\(failures)"]) }
             failures = 0
             lastError = nil

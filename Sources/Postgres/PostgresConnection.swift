@@ -7,11 +7,12 @@ final class PostgresConnection {
     private let handle: OpaquePointer
 
     /// Connects with `conninfo` (key/value or URI), passed to libpq unchanged. Blocks.
-    init(conninfo: String, applicationName: String) throws {
+    init(conninfo: String, applicationName: String, limits: SessionLimits = SessionLimits()) throws {
         // Keyword arrays, so nothing is ever pasted into the conninfo. Our defaults come first:
         // later keywords win, so whatever the user's conninfo sets takes precedence.
-        let keywords = ["application_name", "connect_timeout", "dbname"]
-        let values = [applicationName, "10", conninfo]
+        let defaults = [("application_name", applicationName), ("connect_timeout", "10")] + limits.connectionParameters
+        let keywords = defaults.map(\.0) + ["dbname"]
+        let values = defaults.map(\.1) + [conninfo]
         let connection: OpaquePointer? = withCStringArray(keywords) { keywordPointers in
             withCStringArray(values) { valuePointers in
                 PQconnectdbParams(keywordPointers, valuePointers, 1)  // expand_dbname: dbname holds the conninfo

@@ -26,6 +26,10 @@ struct SettingsOptions: ParsableArguments {
     var multipartThreshold: String?
     @Option(name: .customLong("part-size"), help: "Overrides S3_MULTIPART_PART_SIZE: bytes per part of a multipart copy (default 512 MiB, at least 5 MiB).")
     var partSize: String?
+    @Option(name: .customLong("db-lock-timeout"), help: "Overrides DB_LOCK_TIMEOUT_SECONDS: longest wait for a row lock before the statement fails and its objects are retried later (default 10).")
+    var dbLockTimeout: String?
+    @Option(name: .customLong("db-statement-timeout"), help: "Overrides DB_STATEMENT_TIMEOUT_SECONDS: longest run of one statement (default 120).")
+    var dbStatementTimeout: String?
     @Option(name: .customLong("metrics-port"), help: "Overrides METRICS_PORT: serve /metrics, /healthz and /readyz on this port (default: off).")
     var metricsPort: String?
 
@@ -47,6 +51,8 @@ struct SettingsOptions: ParsableArguments {
         overrides[.multipartThreshold] = multipartThreshold
         overrides[.partSize] = partSize
         overrides[.metricsPort] = metricsPort
+        overrides[.dbLockTimeout] = dbLockTimeout
+        overrides[.dbStatementTimeout] = dbStatementTimeout
         for (setting, value) in extra { overrides[setting] = value }
         return Settings(environment: DotEnv.merged(environment: environment, dotEnv: dotEnv), overrides: overrides)
     }
