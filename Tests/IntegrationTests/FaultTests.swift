@@ -74,6 +74,43 @@ struct FaultTests {
         print("s3FaultsDuringWorker: 40 messages, faults injected: \(counts)")
     }
 
+    /// One copy hangs; four finish. They are deleted as they finish, not when the whole batch is;
+    /// SIGTERM then ends the grace period on time, and the hung message is made visible again at
+    /// once instead of staying invisible for its 120 s visibility timeout.
+    @Test func theGracePeriodsEndCleansUp() async throws {
+        let proxy = try await FaultProxy(upstream: Stack.rclone, cycle: ["hang", "forward", "forward", "forward", "forward"])
+        defer { proxy.stop() }
+        let fixture = try await Fixture.make("faults-hang", server: .rclone, queue: true, visibilityTimeout: 120, maxReceiveCount: 5)
+        defer { Task { await fixture.tearDown() } }
+        let queue = try #require(fixture.queueURL)
+        let keys = try await Self.backlog(fixture, count: 5)
+        let records = keys.map {
+            #"{"eventVersion":"2.1","eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"\#(fixture.sourceBucket)"},"object":{"key":"\#($0)"}}}"#
+        }
+        // One message with five records would be kept whole; five messages of one record each.
+        for record in records { try await fixture.sqs.sendMessage(queueURL: queue, body: #"{"Records":[\#(record)]}"#) }
+        var environment = fixture.environment
+        environment["AWS_ENDPOINT_URL_S3"] = proxy.url
+        environment["AWS_ENDPOINT_URL_SQS"] = Stack.moto
+        let worker = try Command.start(Stack.binary, ["worker", "--concurrency", "8", "--wait-seconds", "1", "--shutdown-grace", "2"],
+                                       environment: environment)
+        // Four rows done and their messages deleted while the fifth copy still hangs.
+        #expect(await eventually(timeout: .seconds(30)) {
+            ((try? await fixture.paths()) ?? []).filter { $0.hasPrefix("avatar/") }.count == 4
+        })
+        #expect(await eventually(timeout: .seconds(10)) { (try? await fixture.depth(queue)) == 1 }, "finished messages were not deleted promptly")
+        let (status, elapsed) = worker.stop(signal: SIGTERM)
+        #expect(status == 0)
+        #expect(elapsed < .seconds(2 + 5), "exited \(elapsed) after SIGTERM with --shutdown-grace 2")
+        // The hung message is visible again at once: another replica can take it now.
+        let attributes = try await fixture.sqs.queueAttributes(queueURL: queue, names: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])
+        #expect(attributes["ApproximateNumberOfMessages"] == "1" && attributes["ApproximateNumberOfMessagesNotVisible"] == "0", "\(attributes)")
+        // A restart completes it.
+        let restart = try await fixture.run(["worker", "--drain"], overriding: ["AWS_ENDPOINT_URL_SQS": Stack.moto])
+        #expect(restart.status == 0, "\(restart.stdout)\(restart.stderr)")
+        try await Self.assertComplete(fixture, keys: keys)
+    }
+
     @Test func postgresRestartDuringBacklog() async throws {
         let fixture = try await Fixture.make("faults-pg", queue: true, visibilityTimeout: 2, maxReceiveCount: 2)
         defer { Task { await fixture.tearDown() } }

@@ -7,7 +7,8 @@ UPSTREAM, except that CopyObject requests (PUT with x-amz-copy-source) follow a 
 a connection reset (RST, no answer), forward. GET /__faults returns the counts as JSON.
 A third argument replaces the cycle, e.g. `html200,forward`. Faults that only a middlebox
 produces: html200 (a 200 HTML page), empty200 (200, no body), truncated200 (a result cut off
-mid-document), foreign200 (a well-formed document of another operation).
+mid-document), foreign200 (a well-formed document of another operation). hang holds the
+request for 60 s without answering, then drops the connection (a copy that hangs).
 
 Usage: fault_proxy.py PORT UPSTREAM_URL [CYCLE]     (prints "ready" once listening)
 """
@@ -17,6 +18,7 @@ import socket
 import struct
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
@@ -82,6 +84,11 @@ class Proxy(BaseHTTPRequestHandler):
         if fault in BODIES_200:
             content_type, text = BODIES_200[fault]
             return self._reply(200, text, content_type=content_type)
+        if fault == "hang":
+            time.sleep(60)
+            self.close_connection = True
+            self.connection.close()
+            return
         if fault == "reset":
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             self.close_connection = True
