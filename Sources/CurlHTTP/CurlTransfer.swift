@@ -15,6 +15,11 @@ final class CurlTransfer: @unchecked Sendable {
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private let bodyStorage: UnsafeMutableRawBufferPointer
     private let isHead: Bool
+    private let maxResponseBytes: Int
+    /// Set by the engine thread when the response outgrew its cap (the write callback then stops the transfer).
+    private var overflowed = false
+    /// Header lines beyond this are refused too: no answer s3-mover reads has this many.
+    private static let maxHeaderBytes = 1024 * 1024
 
     var responseBody: [UInt8] = []
     /// The final response's header lines as received (see `HTTPResponse`).
@@ -31,6 +36,7 @@ final class CurlTransfer: @unchecked Sendable {
         self.easy = easy
         self.requestDescription = "\(request.method) \(Self.redactQuery(request.url))"
         self.isHead = request.method == "HEAD"
+        self.maxResponseBytes = request.maxResponseBytes
         self.bodyStorage = .allocate(byteCount: max(request.body.count, 1), alignment: 1)
         request.body.withUnsafeBytes { bytes in
             if !bytes.isEmpty { bodyStorage.copyMemory(from: bytes) }
@@ -114,6 +120,10 @@ final class CurlTransfer: @unchecked Sendable {
         try check(s3m_curl_easy_setopt_data_callback(handle, CURLOPT_WRITEFUNCTION) { data, size, count, context in
             let transfer = Unmanaged<CurlTransfer>.fromOpaque(context!).takeUnretainedValue()
             let length = size * count
+            guard transfer.responseBody.count + length <= transfer.maxResponseBytes else {
+                transfer.overflowed = true
+                return 0  // libcurl stops the transfer with CURLE_WRITE_ERROR
+            }
             if let data, length > 0 {
                 transfer.responseBody.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length))
             }
@@ -123,6 +133,10 @@ final class CurlTransfer: @unchecked Sendable {
         try check(s3m_curl_easy_setopt_data_callback(handle, CURLOPT_HEADERFUNCTION) { data, size, count, context in
             let transfer = Unmanaged<CurlTransfer>.fromOpaque(context!).takeUnretainedValue()
             let length = size * count
+            guard transfer.responseHeaderLines.count + length <= CurlTransfer.maxHeaderBytes else {
+                transfer.overflowed = true
+                return 0
+            }
             if let data, length > 0 {
                 transfer.receivedHeaderLine(UnsafeRawBufferPointer(start: data, count: length))
             }
@@ -158,6 +172,12 @@ final class CurlTransfer: @unchecked Sendable {
 
     /// Builds the response or the error once libcurl reports the transfer done.
     func finish(result: CURLcode) -> Result<HTTPResponse, any Error> {
+        if overflowed {
+            return .failure(HTTPClientError(
+                code: .responseTooLarge, curlCode: Int(result.rawValue),
+                message: "the response exceeded \(maxResponseBytes) bytes of body (or \(Self.maxHeaderBytes) of headers)",
+                request: requestDescription))
+        }
         guard result == CURLE_OK else {
             return .failure(HTTPClientError(
                 code: Self.classify(result), curlCode: Int(result.rawValue),

@@ -4,7 +4,7 @@
 public struct HTTPClientError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What kind of failure this is.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
-        fileprivate enum Base: Hashable { case timedOut, couldNotConnect, connectionLost, engineShutDown, invalidRequest, other }
+        fileprivate enum Base: Hashable { case timedOut, couldNotConnect, connectionLost, engineShutDown, invalidRequest, responseTooLarge, other }
         fileprivate let base: Base
         /// The transfer exceeded its connect or total timeout.
         public static let timedOut = Code(base: .timedOut)
@@ -16,6 +16,8 @@ public struct HTTPClientError: Error, Sendable, Hashable, CustomStringConvertibl
         public static let engineShutDown = Code(base: .engineShutDown)
         /// libcurl rejected the request's options (a bad URL, say).
         public static let invalidRequest = Code(base: .invalidRequest)
+        /// The response (body or headers) exceeded the request's cap; the transfer was stopped.
+        public static let responseTooLarge = Code(base: .responseTooLarge)
         /// Any other libcurl failure; see ``HTTPClientError/curlCode``.
         public static let other = Code(base: .other)
         public var description: String {
@@ -25,6 +27,7 @@ public struct HTTPClientError: Error, Sendable, Hashable, CustomStringConvertibl
             case .connectionLost: "connection lost"
             case .engineShutDown: "engine shut down"
             case .invalidRequest: "invalid request"
+            case .responseTooLarge: "response too large"
             case .other: "transfer failed"
             }
         }

@@ -12,6 +12,12 @@ public struct HTTPRequest: Sendable {
     public var timeout: Duration
     /// The upper bound for establishing the connection.
     public var connectTimeout: Duration
+    /// The largest response body accepted; a larger one fails the request (``HTTPClientError/Code/responseTooLarge``)
+    /// instead of growing memory. Every answer s3-mover reads is small; 64 MiB by default.
+    public var maxResponseBytes: Int
+
+    /// The default cap on a response body.
+    public static let defaultMaxResponseBytes = 64 * 1024 * 1024
 
     /// Creates a request.
     public init(
@@ -20,8 +26,10 @@ public struct HTTPRequest: Sendable {
         headers: [(name: String, value: String)] = [],
         body: [UInt8] = [],
         timeout: Duration = .seconds(60),
-        connectTimeout: Duration = .seconds(5)
+        connectTimeout: Duration = .seconds(5),
+        maxResponseBytes: Int = HTTPRequest.defaultMaxResponseBytes
     ) {
+        self.maxResponseBytes = max(0, maxResponseBytes)
         self.method = method
         self.url = url
         self.headers = headers

@@ -127,6 +127,7 @@ public struct Backfill: Sendable {
                             tracker.finished(ticket)
                             logger.debug("object processed", metadata: ["key": "\(object.key)", "outcome": "\(outcome.label)"])
                         } catch let error as MigrationError {
+                            tracker.failed(ticket)
                             tally.recordFailure(code: error.code)
                             onFailure?(object.key, error)
                             logger.warning("object failed", metadata: [
@@ -134,6 +135,7 @@ public struct Backfill: Sendable {
                                 "error": "\(error.underlying)",
                             ])
                         } catch {
+                            tracker.failed(ticket)
                             tally.recordFailure(code: error.failureCode)
                             onFailure?(object.key, error)
                             logger.warning("object failed", metadata: [

@@ -55,7 +55,7 @@ struct BackfillCommand: AsyncParsableCommand {
     var createIndex = false
 
     func validate() throws {
-        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+        guard (1...4096).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 4096 (got \(concurrency))") }
         if let maxRate, !(maxRate.isFinite && maxRate > 0 && maxRate <= 1_000_000) {
             throw ValidationError("--max-rate must be a positive number of objects per second, at most 1000000 (got \(maxRate))")
         }

@@ -22,9 +22,9 @@ struct SeedCommand: AsyncParsableCommand {
     var concurrency = 64
 
     func validate() throws {
-        guard count >= 1 else { throw ValidationError("N must be at least 1") }
-        guard first >= 0 else { throw ValidationError("--first must not be negative") }
-        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+        guard (1...100_000_000).contains(count) else { throw ValidationError("N must be between 1 and 100000000 (got \(count))") }
+        guard first >= 0 && first <= Int.max - count else { throw ValidationError("--first must not be negative or overflow with N (got \(first))") }
+        guard (1...4096).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 4096 (got \(concurrency))") }
     }
 
     func run() async throws {

@@ -43,9 +43,10 @@ struct WorkerCommand: AsyncParsableCommand {
     var shutdownGrace = 25
 
     func validate() throws {
-        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
-        guard (0...20).contains(waitSeconds) else { throw ValidationError("--wait-seconds must be between 0 and 20") }
-        guard shutdownGrace >= 0 else { throw ValidationError("--shutdown-grace must not be negative") }
+        guard (1...4096).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 4096 (got \(concurrency))") }
+        guard (0...20).contains(waitSeconds) else { throw ValidationError("--wait-seconds must be between 0 and 20 (got \(waitSeconds))") }
+        if let receivers, !(1...64).contains(receivers) { throw ValidationError("--receivers must be between 1 and 64 (got \(receivers))") }
+        guard (0...3600).contains(shutdownGrace) else { throw ValidationError("--shutdown-grace must be between 0 and 3600 seconds (got \(shutdownGrace))") }
     }
 
     func run() async throws {

@@ -29,6 +29,22 @@ import Testing
         }
     }
 
+    /// An endpoint that streams a gigabyte is an error once the cap is reached, not memory growth.
+    @Test func responseBodiesAreCapped() async throws {
+        let server = try SilentServer()
+        defer { server.close() }
+        server.streamForever()
+        let client = HTTPClient()
+        defer { client.shutdown() }
+        await #expect {
+            try await client.execute(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(server.port)/", timeout: .seconds(20),
+                                                 maxResponseBytes: 1024 * 1024))
+        } throws: { error in
+            guard let error = error as? HTTPClientError else { return false }
+            return error.code == .responseTooLarge && !error.isTransient
+        }
+    }
+
     @Test func cancellationAbandonsTheTransferAtOnce() async throws {
         // A listening socket that never answers stands in for a 20 s long poll.
         let server = try SilentServer()
@@ -88,4 +104,22 @@ final class SilentServer: @unchecked Sendable {
     }
 
     func close() { _ = Glibc.close(socket) }
+
+    /// Answers the first connection with a 1 GiB body, written until the client hangs up.
+    func streamForever() {
+        let listener = socket
+        Thread.detachNewThread {
+            let connection = accept(listener, nil, nil)
+            guard connection >= 0 else { return }
+            defer { _ = Glibc.close(connection) }
+            var request = [UInt8](repeating: 0, count: 4096)
+            _ = read(connection, &request, request.count)
+            let head = Array("HTTP/1.1 200 OK\r\nContent-Length: 1073741824\r\n\r\n".utf8)
+            _ = write(connection, head, head.count)
+            let chunk = [UInt8](repeating: 0x41, count: 64 * 1024)
+            for _ in 0..<(1 << 14) {
+                if send(connection, chunk, chunk.count, Int32(MSG_NOSIGNAL)) <= 0 { return }
+            }
+        }
+    }
 }
