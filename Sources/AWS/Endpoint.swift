@@ -13,7 +13,7 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses an endpoint URL; throws ``AWSConfigurationError`` naming `setting` when it is not one.
     public init(parsing url: String, setting: String) throws {
-        let invalid = AWSConfigurationError(setting: setting, message: "'\(url)' is not an http(s) URL such as http://127.0.0.1:9000")
+        let invalid = AWSConfigurationError(setting: setting, message: "'\(Self.redacted(url))' is not an http(s) URL such as http://127.0.0.1:9000")
         guard let schemeEnd = url.firstRange(of: "://") else { throw invalid }
         scheme = url[..<schemeEnd.lowerBound].lowercased()
         guard scheme == "http" || scheme == "https" else { throw invalid }
@@ -39,6 +39,23 @@ public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
             port = nil
         }
         guard !host.isEmpty else { throw invalid }
+    }
+
+    /// `url` fit for a message: userinfo (`user:secret@`) and the query and fragment (presigned
+    /// signatures, tokens) are replaced, whatever else is wrong with the URL.
+    public static func redacted(_ url: String) -> String {
+        var text = Substring(url)
+        var suffix = ""
+        if let query = text.firstIndex(where: { $0 == "?" || $0 == "#" }) {
+            text = text[..<query]
+            suffix = "?…"
+        }
+        let authorityStart = text.firstRange(of: "://")?.upperBound ?? text.startIndex
+        let authorityEnd = text[authorityStart...].firstIndex(of: "/") ?? text.endIndex
+        if let at = text[authorityStart..<authorityEnd].lastIndex(of: "@") {
+            return String(text[..<authorityStart]) + "***" + String(text[at...]) + suffix
+        }
+        return String(text) + suffix
     }
 
     /// The `Host` header value: the host, plus the port when it is not the scheme's default.

@@ -125,7 +125,7 @@ public struct Settings: Sendable {
         let url = try required(.queueURL)
         guard (try? Endpoint(parsing: url, setting: Setting.queueURL.variable)) != nil else {
             throw SettingsError(variable: Setting.queueURL.variable, flag: Setting.queueURL.flag,
-                                problem: "'\(url)' is not an http(s) queue URL")
+                                problem: "'\(Endpoint.redacted(url))' is not an http(s) queue URL")
         }
         return url
     }
