@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.60.0"),
+        // Tests only: property-based checks of the settings parser (no dependencies of its own).
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
     ],
     targets: [
         // MARK: C system libraries (headers only; linked through pkg-config).
@@ -88,7 +90,10 @@ let package = Package(
         .testTarget(name: "AWSTests", dependencies: ["AWS", "CurlHTTP", "StrictJSON", .product(name: "Logging", package: "swift-log")], exclude: ["golden_sigv4.py"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP"]),
-        .testTarget(name: "MoverRuntimeTests", dependencies: ["MoverRuntime", "MoverCore", "AWS", "Postgres", "CurlHTTP", "StrictJSON"]),
+        .testTarget(name: "MoverRuntimeTests", dependencies: [
+            "MoverRuntime", "MoverCore", "AWS", "Postgres", "CurlHTTP", "StrictJSON",
+            .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
         .testTarget(name: "IntegrationTests", dependencies: ["MoverRuntime", "MoverCore", "AWS", "Postgres", "CurlHTTP"],
                     exclude: ["Support/fault_proxy.py", "Support/credential_endpoints.py", "Support/iam_enforced_moto.py"]),
     ]
