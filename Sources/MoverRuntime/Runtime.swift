@@ -154,6 +154,15 @@ public final class Runtime: Sendable {
         }
     }
 
+    /// For `/healthz`: false, with a reason, once a database call has run longer than its
+    /// statement timeout plus a margin, which no healthy call does (a half-open connection, say).
+    public func databaseLiveness() -> (alive: Bool, detail: String?) {
+        guard let databaseClient, let running = databaseClient.currentCallDuration else { return (true, nil) }
+        let bound = ((try? settings.sessionLimits().statementTimeout) ?? .seconds(120)) + .seconds(30)
+        guard running > bound else { return (true, nil) }
+        return (false, "a database call has been running for \(running.components.seconds) s (bound \(bound.components.seconds) s)")
+    }
+
     /// Stops the HTTP engine and closes the database connection.
     public func shutdown() {
         http.shutdown()

@@ -29,7 +29,11 @@ public final class PostgresClient: Sendable {
                     defer { queue.jobs = [] }
                     return (queue.jobs, queue.shutDown)
                 }
-                for job in pending { job(state) }
+                for job in pending {
+                    jobs.mutex.withLock { $0.runningSince = ContinuousClock.now }
+                    job(state)
+                    jobs.mutex.withLock { $0.runningSince = nil }
+                }
                 if stop && pending.isEmpty {
                     state.close()
                     return
@@ -79,6 +83,12 @@ public final class PostgresClient: Sendable {
         }
     }
 
+    /// How long the call on the connection now has been running (connecting included); nil when
+    /// idle. A liveness probe uses it to notice a call stuck past every timeout.
+    public var currentCallDuration: Duration? {
+        jobs.mutex.withLock { $0.runningSince }.map { ContinuousClock.now - $0 }
+    }
+
     /// Closes the connection after the statements already queued, and stops the thread.
     public func shutdown() {
         jobs.mutex.withLock { $0.shutDown = true }
@@ -91,6 +101,8 @@ final class PostgresJobQueue: Sendable {
     struct State {
         var jobs: [@Sendable (PostgresWorkerState) -> Void] = []
         var shutDown = false
+        /// When the job on the thread now started; nil when idle.
+        var runningSince: ContinuousClock.Instant?
     }
     let mutex = Mutex(State())
     let signal = DispatchSemaphore(value: 0)

@@ -78,6 +78,8 @@ struct WorkerCommand: AsyncParsableCommand {
                 logger: logger)
             let liveness = worker.liveness
             let metrics = try await MetricsEndpoint.startIfConfigured(runtime: runtime, queueURL: queueURL, liveness: {
+                let database = runtime.databaseLiveness()
+                guard database.alive else { return HealthStatus(healthy: false, detail: database.detail ?? "database call stuck") }
                 let check = liveness.check()
                 return HealthStatus(healthy: check.alive, detail: check.detail)
             }, logger: logger)

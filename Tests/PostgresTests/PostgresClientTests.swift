@@ -14,6 +14,25 @@ struct PostgresClientTests {
         client.shutdown()
     }
 
+    /// A liveness probe can see how long the current call has been running.
+    @Test func theRunningCallIsVisible() async throws {
+        #expect(client.currentCallDuration == nil)
+        let call = Task { [client] in try await client.execute("SELECT pg_sleep(0.3)") }
+        while client.currentCallDuration == nil { await Task.yield() }
+        try await call.value
+        #expect(client.currentCallDuration == nil)
+        client.shutdown()
+    }
+
+    /// The session's limits are in force: a statement past statement_timeout is cancelled (57014).
+    @Test func statementTimeoutIsSet() async throws {
+        let limited = PostgresClient(conninfo: TestDatabase.conninfo ?? "", logger: Logger(label: "test"),
+                                     limits: SessionLimits(lockTimeout: .seconds(1), statementTimeout: .milliseconds(200)))
+        defer { limited.shutdown() }
+        #expect(try await limited.execute("SHOW lock_timeout").scalar == "1s")
+        await #expect { try await limited.execute("SELECT pg_sleep(5)") } throws: { ($0 as? PostgresError)?.sqlState == "57014" }
+    }
+
     @Test func sqlStateIsCarried() async throws {
         await #expect {
             try await client.execute("SELECT * FROM table_that_does_not_exist_anywhere")
