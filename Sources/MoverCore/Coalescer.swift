@@ -7,12 +7,18 @@ import Synchronization
 /// alone and immediately; under heavy load batches grow to match the load.
 public final class Coalescer<Input: Sendable, Output: Sendable>: Sendable {
     private struct Pending {
+        var id: Int
         var input: Input
         var continuation: CheckedContinuation<Output, any Error>
     }
 
     private struct State {
         var pending: [Pending] = []
+        /// The waiters of the batch running now, by request id.
+        var inBatch: [Int: CheckedContinuation<Output, any Error>] = [:]
+        /// Requests cancelled before they were queued.
+        var cancelledEarly: Set<Int> = []
+        var nextID = 0
         var running = false
     }
 
@@ -32,15 +38,38 @@ public final class Coalescer<Input: Sendable, Output: Sendable>: Sendable {
     }
 
     /// Submits one request and waits for its result.
+    ///
+    /// Cancelling the waiting task ends the wait at once with `CancellationError`: a request not
+    /// yet sent is dropped, and one in a running batch no longer waits for it (the batch still
+    /// finishes; its result for this request is discarded). Shutdown is never held up by a
+    /// dependency that does not answer.
     public func submit(_ input: Input) async throws -> Output {
-        try await withCheckedThrowingContinuation { continuation in
-            let start = state.withLock { state -> Bool in
-                state.pending.append(Pending(input: input, continuation: continuation))
-                guard !state.running else { return false }
-                state.running = true
-                return true
+        let id = state.withLock { state in
+            defer { state.nextID += 1 }
+            return state.nextID
+        }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let (start, cancelled) = state.withLock { state -> (Bool, Bool) in
+                    if state.cancelledEarly.remove(id) != nil { return (false, true) }
+                    state.pending.append(Pending(id: id, input: input, continuation: continuation))
+                    guard !state.running else { return (false, false) }
+                    state.running = true
+                    return (true, false)
+                }
+                if cancelled { continuation.resume(throwing: CancellationError()) }
+                if start { Task { await drain() } }
             }
-            if start { Task { await drain() } }
+        } onCancel: {
+            let waiter = state.withLock { state -> CheckedContinuation<Output, any Error>? in
+                if let index = state.pending.firstIndex(where: { $0.id == id }) { return state.pending.remove(at: index).continuation }
+                if let waiter = state.inBatch.removeValue(forKey: id) { return waiter }
+                // Not queued yet; or answered a moment ago, and then this one entry is never looked at
+                // again (a cancellation races an answer only at shutdown, so these stay few).
+                state.cancelledEarly.insert(id)
+                return nil
+            }
+            waiter?.resume(throwing: CancellationError())
         }
     }
 
@@ -50,16 +79,28 @@ public final class Coalescer<Input: Sendable, Output: Sendable>: Sendable {
             let batch = state.withLock { state -> [Pending] in
                 let batch = Array(state.pending.prefix(maxBatch))
                 state.pending.removeFirst(batch.count)
+                for pending in batch { state.inBatch[pending.id] = pending.continuation }
                 if batch.isEmpty { state.running = false }
                 return batch
             }
             guard !batch.isEmpty else { return }
+            let result: Result<[Output], any Error>
             do {
-                let outputs = try await execute(batch.map(\.input))
-                precondition(outputs.count == batch.count, "a batch must return one output per input")
-                for (pending, output) in zip(batch, outputs) { pending.continuation.resume(returning: output) }
+                result = .success(try await execute(batch.map(\.input)))
             } catch {
-                for pending in batch { pending.continuation.resume(throwing: error) }
+                result = .failure(error)
+            }
+            if case .success(let outputs) = result {
+                precondition(outputs.count == batch.count, "a batch must return one output per input")
+            }
+            // Waiters cancelled meanwhile are gone from inBatch: their answers are dropped.
+            let waiters = state.withLock { state in batch.map { state.inBatch.removeValue(forKey: $0.id) } }
+            for (index, waiter) in waiters.enumerated() {
+                guard let waiter else { continue }
+                switch result {
+                case .success(let outputs): waiter.resume(returning: outputs[index])
+                case .failure(let error): waiter.resume(throwing: error)
+                }
             }
         }
     }

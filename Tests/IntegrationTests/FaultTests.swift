@@ -111,6 +111,39 @@ struct FaultTests {
         try await Self.assertComplete(fixture, keys: keys)
     }
 
+    /// Another session holds the table locked and the lock timeout is long: every repoint waits.
+    /// SIGTERM still ends the worker within its grace period, and every message is made visible
+    /// again at once; nothing is lost, and a restart completes the work once the lock is gone.
+    @Test func aLockedTableNeverWedgesShutdown() async throws {
+        let fixture = try await Fixture.make("faults-locked", server: .rclone, queue: true, visibilityTimeout: 120, maxReceiveCount: 5)
+        defer { Task { await fixture.tearDown() } }
+        let queue = try #require(fixture.queueURL)
+        let keys = try await Self.backlog(fixture, count: 5)
+        for key in keys {
+            let body = #"{"Records":[{"eventVersion":"2.1","eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"\#(fixture.sourceBucket)"},"object":{"key":"\#(key)"}}}]}"#
+            try await fixture.sqs.sendMessage(queueURL: queue, body: body)
+        }
+        let holder = PostgresClient(conninfo: Stack.database, logger: Stack.logger)
+        defer { holder.shutdown() }
+        try await holder.execute("BEGIN")
+        try await holder.execute("LOCK TABLE \(fixture.table) IN EXCLUSIVE MODE")  // reads go on; updates wait
+        var environment = fixture.environment
+        environment["AWS_ENDPOINT_URL_SQS"] = Stack.moto
+        environment["DB_LOCK_TIMEOUT_SECONDS"] = "600"
+        let worker = try Command.start(Stack.binary, ["worker", "--wait-seconds", "1", "--shutdown-grace", "2"], environment: environment)
+        // Every object is copied; every repoint is now waiting behind the lock.
+        #expect(await eventually(timeout: .seconds(30)) { ((try? await fixture.keys(in: fixture.destinationBucket)) ?? []).count == 5 })
+        let (status, elapsed) = worker.stop(signal: SIGTERM)
+        #expect(status == 0)
+        #expect(elapsed < .seconds(2 + 5), "exited \(elapsed) after SIGTERM with --shutdown-grace 2")
+        let attributes = try await fixture.sqs.queueAttributes(queueURL: queue, names: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])
+        #expect(attributes["ApproximateNumberOfMessages"] == "5" && attributes["ApproximateNumberOfMessagesNotVisible"] == "0", "\(attributes)")
+        try await holder.execute("ROLLBACK")
+        let restart = try await fixture.run(["worker", "--drain"], overriding: ["AWS_ENDPOINT_URL_SQS": Stack.moto])
+        #expect(restart.status == 0, "\(restart.stdout)\(restart.stderr)")
+        try await Self.assertComplete(fixture, keys: keys)
+    }
+
     @Test func postgresRestartDuringBacklog() async throws {
         let fixture = try await Fixture.make("faults-pg", queue: true, visibilityTimeout: 2, maxReceiveCount: 2)
         defer { Task { await fixture.tearDown() } }

@@ -34,3 +34,42 @@ import Testing
         await #expect(throws: TestError.self) { try await coalescer.submit(1) }
     }
 }
+
+@Suite struct CoalescerCancellationTests {
+    /// A batch that never answers (a stuck database): cancelling a waiter ends its wait at once.
+    @Test func cancellingAWaiterEndsItsWaitEvenWhileItsBatchHangs() async throws {
+        let started = Mutex(false)
+        let coalescer = Coalescer<Int, Int>(maxBatch: 10) { inputs in
+            started.withLock { $0 = true }
+            try? await Task.sleep(for: .seconds(30))
+            return inputs
+        }
+        let waiter = Task { try await coalescer.submit(1) }
+        while !started.withLock({ $0 }) { await Task.yield() }
+        let cancelled = ContinuousClock.now
+        waiter.cancel()
+        await #expect(throws: CancellationError.self) { try await waiter.value }
+        #expect(ContinuousClock.now - cancelled < .seconds(5))
+    }
+
+    /// A request queued behind a running batch is dropped when cancelled; the others still get answers.
+    @Test func aQueuedRequestIsDroppedAndTheRestAnswered() async throws {
+        let release = Mutex(false)
+        let seen = Mutex<[Int]>([])
+        let coalescer = Coalescer<Int, Int>(maxBatch: 10) { inputs in
+            seen.withLock { $0 += inputs }
+            while !release.withLock({ $0 }) { try? await Task.sleep(for: .milliseconds(1)) }
+            return inputs.map { $0 * 10 }
+        }
+        let first = Task { try await coalescer.submit(1) }
+        while seen.withLock({ $0 }).isEmpty { await Task.yield() }
+        let dropped = Task { try await coalescer.submit(2) }
+        let kept = Task { try await coalescer.submit(3) }
+        dropped.cancel()
+        await #expect(throws: CancellationError.self) { try await dropped.value }
+        release.withLock { $0 = true }
+        #expect(try await first.value == 10)
+        #expect(try await kept.value == 30)
+        #expect(seen.withLock { $0 } == [1, 3])  // the cancelled request was never sent
+    }
+}
