@@ -4,12 +4,11 @@ import Foundation
 import Testing
 
 /// seed → verify (incomplete) → backfill → verify (complete), through the real binary.
-@Suite(.enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
+@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
 struct BackfillFlowTests {
     @Test(arguments: [S3Server.moto, S3Server.rclone])
     func seedBackfillVerify(server: S3Server) async throws {
         let fixture = try await Fixture.make("flow", server: server)
-        defer { Task { await fixture.tearDown() } }
 
         let seeded = try await fixture.run(["seed", "40"])
         #expect(seeded.status == 0, "\(seeded.stderr)")
@@ -44,7 +43,6 @@ struct BackfillFlowTests {
     /// `--create-index` rebuilds it.
     @Test func anInvalidIndexIsReportedAndRebuilt() async throws {
         let fixture = try await Fixture.make("invalid-index", server: .rclone)
-        defer { Task { await fixture.tearDown() } }
         #expect(try await fixture.run(["seed", "3"]).status == 0)
         let index = "\(fixture.table)_path_s3mover_idx"
         try await fixture.database.execute("CREATE INDEX \(index) ON \(fixture.table) (path)")
@@ -63,7 +61,6 @@ struct BackfillFlowTests {
     /// More than one listing page (1,000 keys), on the fast strict-SigV4 server.
     @Test func listingPaginates() async throws {
         let fixture = try await Fixture.make("pages", server: .rclone)
-        defer { Task { await fixture.tearDown() } }
         #expect(try await fixture.run(["seed", "1105", "--concurrency", "128"]).status == 0)
         let backfill = try await fixture.run(["backfill", "--concurrency", "128"])
         #expect(backfill.status == 0, "\(backfill.stderr)")
@@ -76,7 +73,6 @@ struct BackfillFlowTests {
     @Test(arguments: [S3Server.moto, S3Server.rclone])
     func awkwardKeysArriveByteIdentical(server: S3Server) async throws {
         let fixture = try await Fixture.make("keys", server: server)
-        defer { Task { await fixture.tearDown() } }
         let keys = AwkwardKeys.all
         var bodies: [String: [UInt8]] = [:]
         for key in keys {

@@ -2,11 +2,10 @@ import Foundation
 import Testing
 
 /// Bad settings and bad credentials: a clear one-line error, a distinct exit code, nothing touched.
-@Suite(.enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
+@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
 struct ConfigurationErrorTests {
     @Test func missingSettingNamesVariableAndFlag() async throws {
         let fixture = try await Fixture.make("missing", server: .rclone)
-        defer { Task { await fixture.tearDown() } }
         let result = try await fixture.run(["backfill"], overriding: ["S3_SOURCE_BUCKET_NAME": nil])
         #expect(result.status == 2)
         #expect(result.stderr == "error: S3_SOURCE_BUCKET_NAME is not set (set S3_SOURCE_BUCKET_NAME or pass --source-bucket)\n")
@@ -17,7 +16,6 @@ struct ConfigurationErrorTests {
 
     @Test func wrongCredentialsTouchNothing() async throws {
         let fixture = try await Fixture.make("creds", server: .rclone)
-        defer { Task { await fixture.tearDown() } }
         #expect(try await fixture.run(["seed", "5"]).status == 0)
         let result = try await fixture.run(["backfill"], overriding: ["AWS_SECRET_ACCESS_KEY": "not-the-secret"])
         #expect(result.status == 3)
@@ -29,7 +27,6 @@ struct ConfigurationErrorTests {
 
     @Test func wrongDatabasePasswordIsRedacted() async throws {
         let fixture = try await Fixture.make("dbpw", server: .rclone)
-        defer { Task { await fixture.tearDown() } }
         let bad = Stack.database.replacingOccurrences(of: "s3mover-local", with: "wrong-password-xyz")
         let result = try await fixture.run(["verify"], overriding: ["DB_CONN_STRING": bad])
         #expect(result.status == 3)
@@ -40,7 +37,6 @@ struct ConfigurationErrorTests {
 
     @Test func missingTableIsNamed() async throws {
         let fixture = try await Fixture.make("notable", server: .rclone)
-        defer { Task { await fixture.tearDown() } }
         let result = try await fixture.run(["backfill"], overriding: ["DB_TABLE": "no_such_table_here"])
         #expect(result.status == 3)
         #expect(result.stderr.contains("\"no_such_table_here\".\"path\" does not exist"), "\(result.stderr)")

@@ -6,7 +6,7 @@ import Testing
 /// Each link of the default credential chain fetching real credentials: web identity and
 /// AssumeRole from moto's STS, container credentials and IMDSv2 from a local stub. The binary
 /// runs a backfill with nothing but that link configured.
-@Suite(.enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
+@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
 struct CredentialProviderTests {
     /// The environment of `fixture` without its access keys, plus `extra`.
     func keyless(_ fixture: Fixture, _ extra: [String: String?]) -> [String: String?] {
@@ -48,7 +48,6 @@ struct CredentialProviderTests {
         #expect((credentials.expiration ?? .distantPast) > Date())
 
         let fixture = try await Fixture.make("irsa")
-        defer { Task { await fixture.tearDown() } }
         _ = try await backfill(fixture, count: 6, overriding: keyless(fixture, irsa.merging(["AWS_ENDPOINT_URL_STS": Stack.moto]) { $1 }))
 
         // A token file that cannot be read is named in the error, and nothing is touched.
@@ -74,7 +73,6 @@ struct CredentialProviderTests {
         #expect(assumed.accessKeyId != "testing")
 
         let fixture = try await Fixture.make("profile")
-        defer { Task { await fixture.tearDown() } }
         // The profile's region stands in for AWS_REGION.
         var overriding = keyless(fixture, environment)
         overriding["AWS_REGION"] = .some(nil)
@@ -86,7 +84,6 @@ struct CredentialProviderTests {
         defer { endpoints.stop() }
         let tokenFile = try temporaryFile(endpoints.token + "\n")
         let fixture = try await Fixture.make("container")
-        defer { Task { await fixture.tearDown() } }
         let container = ["AWS_CONTAINER_CREDENTIALS_FULL_URI": "\(endpoints.url)/container/credentials",
                          "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": tokenFile]
         _ = try await backfill(fixture, count: 12, overriding: keyless(fixture, container))
@@ -108,7 +105,6 @@ struct CredentialProviderTests {
         let endpoints = try await CredentialEndpoints()
         defer { endpoints.stop() }
         let fixture = try await Fixture.make("imds")
-        defer { Task { await fixture.tearDown() } }
         var overriding = keyless(fixture, ["AWS_EC2_METADATA_SERVICE_ENDPOINT": endpoints.url])
         overriding["AWS_EC2_METADATA_DISABLED"] = .some(nil)
         _ = try await backfill(fixture, count: 5, overriding: overriding)

@@ -6,7 +6,7 @@ import Testing
 /// What a real cutover throws at the tool, against the real servers: keys that are opaque bytes,
 /// hostile and late events, 2xx answers that are not results, rows saved after their upload, and
 /// one bad row in a batch. Each test asserts the final state of buckets, rows and queues.
-@Suite(.enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
+@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
 struct CutoverCorrectnessTests {
     // MARK: 1. Keys are opaque byte strings
 
@@ -24,7 +24,6 @@ struct CutoverCorrectnessTests {
     @Test(arguments: [S3Server.moto, S3Server.rclone])
     func opaqueKeysMigrateAsThemselves(server: S3Server) async throws {
         let fixture = try await Fixture.make("opaque", server: server)
-        defer { Task { await fixture.tearDown() } }
         // rclone stores objects as file names: it refuses dot segments and control characters,
         // merges canonically equivalent names and limits name length, none of which S3 or moto
         // do. It still checks every signature strictly, so it gets the keys a file system can hold.
@@ -59,7 +58,6 @@ struct CutoverCorrectnessTests {
     /// ends in the dead-letter queue.
     @Test func headerInjectingETagIsMalformed() async throws {
         let fixture = try await Fixture.make("inject", queue: true, visibilityTimeout: 1, maxReceiveCount: 2)
-        defer { Task { await fixture.tearDown() } }
         let queue = try #require(fixture.queueURL)
         #expect(try await fixture.run(["worker", "--drain"]).status == 0)  // the s3:TestEvent
         try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: "image/victim.png", body: [1, 2, 3], contentType: "image/png")
@@ -82,7 +80,6 @@ struct CutoverCorrectnessTests {
     /// The destination keeps v2's bytes, and the late event is skipped as superseded.
     @Test func lateEventOfAnOlderVersionIsSuperseded() async throws {
         let fixture = try await Fixture.make("versions", queue: true)
-        defer { Task { await fixture.tearDown() } }
         let queue = try #require(fixture.queueURL)
         try await fixture.aws(["s3api", "put-bucket-versioning", "--bucket", fixture.sourceBucket,
                                "--versioning-configuration", "Status=Enabled"])
@@ -116,7 +113,6 @@ struct CutoverCorrectnessTests {
                                          cycle: ["html200", "empty200", "forward", "truncated200", "foreign200", "forward"])
         defer { proxy.stop() }
         let fixture = try await Fixture.make("html200", server: .rclone)
-        defer { Task { await fixture.tearDown() } }
         let keys = (1...12).map { "image/avatar-\($0).png" }
         for key in keys {
             try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: key, body: Array(key.utf8), contentType: "image/png")
@@ -141,7 +137,6 @@ struct CutoverCorrectnessTests {
     /// acknowledged as copied-without-row after the window; nothing reaches the dead-letter queue.
     @Test func rowsSavedAfterTheirUploadAreRepointed() async throws {
         let fixture = try await Fixture.make("late-rows", queue: true, visibilityTimeout: 1, maxReceiveCount: 2)
-        defer { Task { await fixture.tearDown() } }
         let queue = try #require(fixture.queueURL)
         #expect(try await fixture.run(["worker", "--drain"]).status == 0)  // the s3:TestEvent
         try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: "image/late.png", body: Array("late".utf8), contentType: "image/png")
@@ -178,7 +173,6 @@ struct CutoverCorrectnessTests {
     /// The sweep reads rows, not the bucket: objects without rows are not even listed.
     @Test func fromRowsEnumeratesOnlyTheRowsLeft() async throws {
         let fixture = try await Fixture.make("from-rows", server: .rclone)
-        defer { Task { await fixture.tearDown() } }
         for index in 1...30 {
             let key = "image/avatar-\(index).png"
             try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: key, body: Array(key.utf8), contentType: "image/png")
@@ -200,7 +194,6 @@ struct CutoverCorrectnessTests {
     /// that object fails, named with its SQLSTATE; its neighbours in the same batch commit.
     @Test func oneOverflowingRowFailsAlone() async throws {
         let fixture = try await Fixture.make("bad-row", server: .rclone)
-        defer { Task { await fixture.tearDown() } }
         try await fixture.database.execute("ALTER TABLE \(fixture.table) ALTER COLUMN path TYPE varchar(30)")
         let long = "image/" + String(repeating: "x", count: 30 - "image/".count - ".png".count) + ".png"
         #expect(long.count == 30)

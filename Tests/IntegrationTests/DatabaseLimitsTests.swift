@@ -5,13 +5,12 @@ import Postgres
 import Testing
 
 /// A stuck database never wedges a run: statements carry `lock_timeout` and `statement_timeout`.
-@Suite(.enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
+@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
 struct DatabaseLimitsTests {
     /// Another session holds the table locked: the repoints give up after DB_LOCK_TIMEOUT_SECONDS
     /// with SQLSTATE 55P03 instead of waiting forever, and no row changes.
     @Test func aLockedTableFailsFastInsteadOfHanging() async throws {
         let fixture = try await Fixture.make("locked", server: .rclone)
-        defer { Task { await fixture.tearDown() } }
         #expect(try await fixture.run(["seed", "5"]).status == 0)
         let holder = PostgresClient(conninfo: Stack.database, logger: Stack.logger)
         defer { holder.shutdown() }
@@ -34,7 +33,6 @@ struct DatabaseLimitsTests {
                       ("ROW_WAIT_SECONDS", "1e9")])
     func absurdTimeoutsAreRefusedNamingTheSetting(variable: String, value: String) async throws {
         let fixture = try await Fixture.make("limits", server: .rclone)
-        defer { Task { await fixture.tearDown() } }
         let result = try await fixture.run(["worker", "--drain"], overriding: [variable: value, "SQS_QUEUE_URL": Stack.moto + "/000000000000/none"])
         #expect(result.status == 2, "\(result.stderr)")
         #expect(result.stderr.contains(variable), "\(result.stderr)")

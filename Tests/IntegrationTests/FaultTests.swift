@@ -9,7 +9,7 @@ import Testing
 ///
 /// `deploy/local/test.sh` runs this suite on its own, after the others, because it stops the
 /// shared PostgreSQL.
-@Suite(.serialized, .enabled(if: Stack.isAvailable && Stack.environment["S3MOVER_FAULT_TESTS"] == "1",
+@Suite(.serialized, .tearsDownFixtures, .enabled(if: Stack.isAvailable && Stack.environment["S3MOVER_FAULT_TESTS"] == "1",
                              "needs the local stack to itself: deploy/local/test.sh runs it"))
 struct FaultTests {
     /// Uploads `count` avatars with rows; through notifications when the fixture has a queue.
@@ -38,7 +38,6 @@ struct FaultTests {
         let proxy = try await FaultProxy(upstream: Stack.rclone)
         defer { proxy.stop() }
         let fixture = try await Fixture.make("faults-backfill", server: .rclone)
-        defer { Task { await fixture.tearDown() } }
         let keys = try await Self.backlog(fixture, count: 60)
         var runs = 0
         var status: Int32 = -1
@@ -58,7 +57,6 @@ struct FaultTests {
         let proxy = try await FaultProxy(upstream: Stack.rclone)
         defer { proxy.stop() }
         let fixture = try await Fixture.make("faults-worker", server: .rclone, queue: true, visibilityTimeout: 2, maxReceiveCount: 3)
-        defer { Task { await fixture.tearDown() } }
         let keys = try await Self.backlog(fixture, count: 40)
         // rclone sends no notifications: put the S3 events on the queue by hand.
         for key in keys {
@@ -81,7 +79,6 @@ struct FaultTests {
         let proxy = try await FaultProxy(upstream: Stack.rclone, cycle: ["hang", "forward", "forward", "forward", "forward"])
         defer { proxy.stop() }
         let fixture = try await Fixture.make("faults-hang", server: .rclone, queue: true, visibilityTimeout: 120, maxReceiveCount: 5)
-        defer { Task { await fixture.tearDown() } }
         let queue = try #require(fixture.queueURL)
         let keys = try await Self.backlog(fixture, count: 5)
         let records = keys.map {
@@ -116,7 +113,6 @@ struct FaultTests {
     /// again at once; nothing is lost, and a restart completes the work once the lock is gone.
     @Test func aLockedTableNeverWedgesShutdown() async throws {
         let fixture = try await Fixture.make("faults-locked", server: .rclone, queue: true, visibilityTimeout: 120, maxReceiveCount: 5)
-        defer { Task { await fixture.tearDown() } }
         let queue = try #require(fixture.queueURL)
         let keys = try await Self.backlog(fixture, count: 5)
         for key in keys {
@@ -146,7 +142,6 @@ struct FaultTests {
 
     @Test func postgresRestartDuringBacklog() async throws {
         let fixture = try await Fixture.make("faults-pg", queue: true, visibilityTimeout: 2, maxReceiveCount: 2)
-        defer { Task { await fixture.tearDown() } }
         let keys = try await Self.backlog(fixture, count: 60)
         let worker = try Command.start(Stack.binary, ["worker", "--concurrency", "4", "--wait-seconds", "1"], environment: fixture.environment)
         let output = worker.standardOutputData()
@@ -181,7 +176,6 @@ struct FaultTests {
 
     @Test func postgresUnavailableAtStart() async throws {
         let fixture = try await Fixture.make("faults-pgstart", queue: true, visibilityTimeout: 2, maxReceiveCount: 2)
-        defer { Task { await fixture.tearDown() } }
         let keys = try await Self.backlog(fixture, count: 30)
         let pgCtl = Stack.root.appendingPathComponent("deploy/local/pg-ctl.sh").path
         #expect(await Command.spawnAndWait(pgCtl, ["stop"]) == 0)
@@ -196,7 +190,6 @@ struct FaultTests {
     @Test(arguments: [SIGTERM, SIGKILL])
     func signalDuringBacklogThenRestart(signal: Int32) async throws {
         let fixture = try await Fixture.make("faults-sig\(signal)", queue: true, visibilityTimeout: 2, maxReceiveCount: 5)
-        defer { Task { await fixture.tearDown() } }
         let keys = try await Self.backlog(fixture, count: 80)
         let worker = try Command.start(Stack.binary, ["worker", "--concurrency", "2"], environment: fixture.environment)
         #expect(await eventually { ((try? await fixture.paths()) ?? []).contains { $0.hasPrefix("avatar/") } })

@@ -6,7 +6,7 @@ import Testing
 /// deploy/iam-policy.json is enough and no more: a private moto_server enforcing signatures and
 /// IAM policies runs backfill (a user holding only that policy) and the worker (a role with that
 /// policy, reached through IRSA web identity), and refuses actions outside it.
-@Suite(.enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
+@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
 struct IAMPolicyTests {
     /// The number after `label` in a summary (`deleted 21,`, `failed            0`); -1 when absent.
     static func count(_ label: String, in summary: String) -> Int {

@@ -4,7 +4,7 @@ import Testing
 
 /// What operators read: JSON lines, one per object at debug level and one per failure at warning
 /// level, each with the key, the outcome and the error code, and never a secret.
-@Suite(.enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
+@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
 struct LogOutputTests {
     func jsonLines(_ text: String) -> [[String: String]] {
         text.split(separator: "\n").compactMap { line in
@@ -14,7 +14,6 @@ struct LogOutputTests {
 
     @Test func onePerObjectAtDebugAndOnePerFailureAtWarningWithoutSecrets() async throws {
         let fixture = try await Fixture.make("logs", server: .rclone)
-        defer { Task { await fixture.tearDown() } }
         #expect(try await fixture.run(["seed", "5"]).status == 0)
         let secrets = [Stack.rcloneSecret, "s3mover-local"] // the S3 secret and the database password
 

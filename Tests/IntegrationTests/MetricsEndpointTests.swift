@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// The worker's /metrics, /healthz and /readyz, scraped while it migrates live uploads.
-@Suite(.enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
+@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
 struct MetricsEndpointTests {
     func get(_ url: String) async throws -> HTTPResponse {
         try await Stack.http.execute(HTTPRequest(method: "GET", url: url, timeout: .seconds(3)))
@@ -20,7 +20,6 @@ struct MetricsEndpointTests {
 
     @Test func countersMoveAndProbesAnswerWhileTheWorkerRuns() async throws {
         let fixture = try await Fixture.make("metrics", queue: true)
-        defer { Task { await fixture.tearDown() } }
         let port = freeLoopbackPort()
         let base = "http://127.0.0.1:\(port)"
         var environment = fixture.environment

@@ -4,11 +4,10 @@ import Testing
 
 /// Objects above the multipart threshold are copied with UploadPartCopy, keeping their bytes,
 /// Content-Type and user metadata. The threshold is lowered so small objects take that path.
-@Suite(.enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
+@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
 struct MultipartCopyTests {
     @Test func largeObjectsAreCopiedInParts() async throws {
         let fixture = try await Fixture.make("multipart", server: .moto)
-        defer { Task { await fixture.tearDown() } }
         let big = (0..<(12 * 1024 * 1024 + 123)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
         let small = Array("small".utf8)
         try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: "image/big one.png", body: big, contentType: "image/x-big",
@@ -32,7 +31,6 @@ struct MultipartCopyTests {
     /// any outage) and its row never moves. The run is stopped with SIGTERM after a few seconds.
     @Test func aServerWithoutUploadPartCopyFailsSafe() async throws {
         let fixture = try await Fixture.make("nopartcopy", server: .rclone)
-        defer { Task { await fixture.tearDown() } }
         let big = [UInt8](repeating: 7, count: 6 * 1024 * 1024)
         try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: "image/big.png", body: big, contentType: "image/png")
         try await fixture.insertRows(["image/big.png"])
@@ -44,7 +42,6 @@ struct MultipartCopyTests {
 
     @Test func aPartSizeBelowFiveMiBIsRejected() async throws {
         let fixture = try await Fixture.make("partsize", server: .rclone)
-        defer { Task { await fixture.tearDown() } }
         let result = try await fixture.run(["backfill", "--part-size", "1000"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("S3_MULTIPART_PART_SIZE"))

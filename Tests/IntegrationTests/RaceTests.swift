@@ -4,11 +4,10 @@ import Testing
 
 /// Duplicates and races are normal: the same events delivered twice, and a backfill running
 /// at the same time as the worker on the same keys, still end with every object and row migrated once.
-@Suite(.enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
+@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
 struct RaceTests {
     @Test func backfillRacingTheWorkerWithDuplicateEvents() async throws {
         let fixture = try await Fixture.make("race", queue: true)
-        defer { Task { await fixture.tearDown() } }
         let keys = (1...50).map { "image/race-\($0).png" }
         try await fixture.insertRows(keys)
         for key in keys {

@@ -3,7 +3,7 @@ import Testing
 
 /// Malformed or failing settings that carry a secret: the secret appears nowhere in what the
 /// tool prints, whatever library produced the message (libpq quotes raw conninfo tokens).
-@Suite(.enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
+@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
 struct SecretRedactionTests {
     static let secret = "Sup3rS3cret"
 
@@ -15,7 +15,6 @@ struct SecretRedactionTests {
 
     @Test func noSecretIsPrinted() async throws {
         let fixture = try await Fixture.make("secrets", server: .rclone)
-        defer { Task { await fixture.tearDown() } }
         let emptyConfig = try Self.credentialsFile("")
         let badCredentials = try Self.credentialsFile("[default]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key \(Self.secret)\n")
         let noKeys: [String: String?] = ["AWS_ACCESS_KEY_ID": nil, "AWS_SECRET_ACCESS_KEY": nil, "AWS_CONFIG_FILE": emptyConfig,

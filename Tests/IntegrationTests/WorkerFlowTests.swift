@@ -5,11 +5,10 @@ import Testing
 
 /// Live events: objects uploaded to the source bucket reach the worker through real S3 → SQS
 /// notifications (moto), and are copied and repointed.
-@Suite(.enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
+@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
 struct WorkerFlowTests {
     @Test func realNotificationsWithAwkwardKeys() async throws {
         let fixture = try await Fixture.make("live", queue: true)
-        defer { Task { await fixture.tearDown() } }
         let keys = AwkwardKeys.all + ["image/avatar-1.png", "image/not-ours.jpg", "other/avatar-2.png"]
         var bodies: [String: [UInt8]] = [:]
         try await fixture.insertRows(keys)
@@ -34,7 +33,6 @@ struct WorkerFlowTests {
 
     @Test func sampleEventsEachMeetTheirFate() async throws {
         let fixture = try await Fixture.make("samples", queue: true, visibilityTimeout: 1, maxReceiveCount: 2)
-        defer { Task { await fixture.tearDown() } }
         let queue = try #require(fixture.queueURL)
         // The objects the samples name exist; the PUT sample carries an ETag that the servers here ignore.
         for key in ["image/avatar-12.png", "image/avatar-21.png", "image/avatar-22.png", "image/summer 2026/café + friends%.png",
@@ -65,7 +63,6 @@ struct WorkerFlowTests {
 
     @Test func sigtermDuringALongPollExitsPromptlyAndCleanly() async throws {
         let fixture = try await Fixture.make("sigterm", queue: true)
-        defer { Task { await fixture.tearDown() } }
         #expect(try await fixture.run(["worker", "--drain"]).status == 0)  // consume the s3:TestEvent
         let worker = try Command.start(Stack.binary, ["worker"], environment: fixture.environment)
         let output = worker.standardOutputData()

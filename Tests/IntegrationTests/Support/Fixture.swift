@@ -20,6 +20,9 @@ struct Fixture {
     /// Creates the buckets and the table (empty); with `queue`, the queue, DLQ and notification too.
     static func make(_ label: String, server: S3Server = .moto, queue: Bool = false, visibilityTimeout: Int = 2,
                      maxReceiveCount: Int = 2) async throws -> Fixture {
+        guard let scope = FixtureScope.current else {
+            throw CommandError(description: "Fixture.make outside a suite with .tearsDownFixtures: nobody would tear it down")
+        }
         let name = Stack.uniqueName(label)
         let endpoint = try Endpoint(parsing: server.endpoint, setting: "test")
         let credentials = StaticCredentialProvider(server.credentials)
@@ -31,6 +34,7 @@ struct Fixture {
             name: name, server: server, sourceBucket: "\(name)-src", destinationBucket: "\(name)-dst",
             table: name.replacingOccurrences(of: "-", with: "_"), queueURL: nil, deadLetterURL: nil, s3: s3, sqs: sqs,
             database: PostgresClient(conninfo: Stack.database, logger: Stack.logger))
+        scope.add(fixture)  // teardown needs only the table and the database client
         try await s3.createBucket(fixture.sourceBucket)
         try await s3.createBucket(fixture.destinationBucket)
         try await fixture.database.execute("CREATE TABLE \(fixture.table) (id SERIAL PRIMARY KEY, path VARCHAR)")
