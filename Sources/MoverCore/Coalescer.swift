@@ -26,14 +26,19 @@ public final class Coalescer<Input: Sendable, Output: Sendable>: Sendable {
     private let maxBatch: Int
     private let linger: Duration
     private let execute: @Sendable ([Input]) async throws -> [Output]
+    private let abandoned: (@Sendable () -> Void)?
 
     /// - Parameters:
     ///   - linger: how long a batch waits for company before it runs; zero (the default) runs
     ///     at once. Worth a few milliseconds when each call costs the same whatever its size.
+    ///   - abandoned: told when every waiter of the running batch has been cancelled, so the
+    ///     batch's work can be cancelled too (a database statement, say).
     ///   - execute: runs one batch; must return one output per input, in order.
-    public init(maxBatch: Int, linger: Duration = .zero, execute: @escaping @Sendable ([Input]) async throws -> [Output]) {
+    public init(maxBatch: Int, linger: Duration = .zero, abandoned: (@Sendable () -> Void)? = nil,
+                execute: @escaping @Sendable ([Input]) async throws -> [Output]) {
         self.maxBatch = max(1, maxBatch)
         self.linger = linger
+        self.abandoned = abandoned
         self.execute = execute
     }
 
@@ -61,15 +66,16 @@ public final class Coalescer<Input: Sendable, Output: Sendable>: Sendable {
                 if start { Task { await drain() } }
             }
         } onCancel: {
-            let waiter = state.withLock { state -> CheckedContinuation<Output, any Error>? in
-                if let index = state.pending.firstIndex(where: { $0.id == id }) { return state.pending.remove(at: index).continuation }
-                if let waiter = state.inBatch.removeValue(forKey: id) { return waiter }
+            let (waiter, batchAbandoned) = state.withLock { state -> (CheckedContinuation<Output, any Error>?, Bool) in
+                if let index = state.pending.firstIndex(where: { $0.id == id }) { return (state.pending.remove(at: index).continuation, false) }
+                if let waiter = state.inBatch.removeValue(forKey: id) { return (waiter, state.inBatch.isEmpty) }
                 // Not queued yet; or answered a moment ago, and then this one entry is never looked at
                 // again (a cancellation races an answer only at shutdown, so these stay few).
                 state.cancelledEarly.insert(id)
-                return nil
+                return (nil, false)
             }
             waiter?.resume(throwing: CancellationError())
+            if batchAbandoned { abandoned?() }
         }
     }
 

@@ -19,22 +19,26 @@ public final class PostgresClient: Sendable {
                 limits: SessionLimits = SessionLimits()) {
         self.maxReconnectDelay = maxReconnectDelay
         state = PostgresWorkerState(conninfo: conninfo, applicationName: applicationName, logger: logger,
-                                    maxDelay: maxReconnectDelay, limits: limits)
+                                    maxDelay: maxReconnectDelay, limits: limits) { [jobs] canceller in
+            jobs.mutex.withLock { $0.canceller = canceller }
+        }
         // A serial queue of its own: libdispatch gives it a dedicated (overcommit) thread, never one
         // of Swift's cooperative pool, so blocking libpq calls starve nothing.
         DispatchQueue(label: "s3-mover.postgres").async { [jobs, state] in
+            // One job per wake-up (one signal per job queued, one for shutdown); a job cancelled
+            // while queued is simply gone when its wake-up comes.
             while true {
                 jobs.signal.wait()
-                let (pending, stop) = jobs.mutex.withLock { queue in
-                    defer { queue.jobs = [] }
-                    return (queue.jobs, queue.shutDown)
+                let (job, stop) = jobs.mutex.withLock { queue -> (PostgresJobQueue.Job?, Bool) in
+                    guard !queue.jobs.isEmpty else { return (nil, queue.shutDown) }
+                    let job = queue.jobs.removeFirst()
+                    queue.running = (job.id, ContinuousClock.now)
+                    return (job, false)
                 }
-                for job in pending {
-                    jobs.mutex.withLock { $0.runningSince = ContinuousClock.now }
-                    job(state)
-                    jobs.mutex.withLock { $0.runningSince = nil }
-                }
-                if stop && pending.isEmpty {
+                if let job {
+                    job.run(state)
+                    jobs.mutex.withLock { $0.running = nil }
+                } else if stop {
                     state.close()
                     return
                 }
@@ -43,21 +47,46 @@ public final class PostgresClient: Sendable {
     }
 
     /// Runs `body` with the connection on the dedicated thread and returns its result.
+    ///
+    /// Cancelling the calling task drops the job if it has not started, and sends a cancel request
+    /// (`PQcancel`) for it if it is running: the statement then fails with SQLSTATE 57014 at once
+    /// instead of waiting on its lock or its scan.
     func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            let accepted = jobs.mutex.withLock { queue in
-                guard !queue.shutDown else { return false }
-                queue.jobs.append { state in
-                    continuation.resume(with: Result { try state.run(body) })
-                }
-                return true
-            }
-            if accepted {
-                jobs.signal.signal()
-            } else {
-                continuation.resume(throwing: PostgresError(code: .clientShutDown, message: "the PostgreSQL client is shut down"))
-            }
+        let id = jobs.mutex.withLock { queue in
+            defer { queue.nextID += 1 }
+            return queue.nextID
         }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let accepted = jobs.mutex.withLock { queue in
+                    guard !queue.shutDown else { return false }
+                    queue.jobs.append(PostgresJobQueue.Job(
+                        id: id,
+                        run: { state in continuation.resume(with: Result { try state.run(body) }) },
+                        abandon: { continuation.resume(throwing: CancellationError()) }))
+                    return true
+                }
+                if accepted {
+                    jobs.signal.signal()
+                } else {
+                    continuation.resume(throwing: PostgresError(code: .clientShutDown, message: "the PostgreSQL client is shut down"))
+                }
+            }
+        } onCancel: {
+            let (abandoned, canceller) = jobs.mutex.withLock { queue -> (PostgresJobQueue.Job?, PostgresCanceller?) in
+                if let index = queue.jobs.firstIndex(where: { $0.id == id }) { return (queue.jobs.remove(at: index), nil) }
+                return (nil, queue.running?.id == id ? queue.canceller : nil)
+            }
+            abandoned?.abandon()
+            canceller?.cancel()
+        }
+    }
+
+    /// Asks the server to cancel the statement running now, if any (`PQcancel`); it then fails
+    /// with SQLSTATE 57014. For callers whose waiters have all gone (shutdown).
+    public func cancelRunningStatement() {
+        let canceller = jobs.mutex.withLock { $0.running == nil ? nil : $0.canceller }
+        canceller?.cancel()
     }
 
     /// Runs one parameterised statement; values bind to `$1`, `$2`, ... and are never pasted into SQL.
@@ -86,7 +115,7 @@ public final class PostgresClient: Sendable {
     /// How long the call on the connection now has been running (connecting included); nil when
     /// idle. A liveness probe uses it to notice a call stuck past every timeout.
     public var currentCallDuration: Duration? {
-        jobs.mutex.withLock { $0.runningSince }.map { ContinuousClock.now - $0 }
+        jobs.mutex.withLock { $0.running?.since }.map { ContinuousClock.now - $0 }
     }
 
     /// Closes the connection after the statements already queued, and stops the thread.
@@ -98,11 +127,22 @@ public final class PostgresClient: Sendable {
 
 /// Jobs handed to the dedicated thread, and the semaphore that wakes it.
 final class PostgresJobQueue: Sendable {
+    struct Job: Sendable {
+        var id: Int
+        /// Runs on the dedicated thread and resumes the caller.
+        var run: @Sendable (PostgresWorkerState) -> Void
+        /// Resumes the caller with `CancellationError` instead (the job never runs).
+        var abandon: @Sendable () -> Void
+    }
+
     struct State {
-        var jobs: [@Sendable (PostgresWorkerState) -> Void] = []
+        var jobs: [Job] = []
+        var nextID = 0
         var shutDown = false
-        /// When the job on the thread now started; nil when idle.
-        var runningSince: ContinuousClock.Instant?
+        /// The job on the thread now, and when it started; nil when idle.
+        var running: (id: Int, since: ContinuousClock.Instant)?
+        /// Cancels the current connection's running statement.
+        var canceller: PostgresCanceller?
     }
     let mutex = Mutex(State())
     let signal = DispatchSemaphore(value: 0)
@@ -128,9 +168,13 @@ final class PostgresWorkerState: @unchecked Sendable {
     private var lastError: PostgresError?
 
     private let limits: SessionLimits
+    /// Told of each new connection's canceller, for other threads.
+    private let onConnect: @Sendable (PostgresCanceller?) -> Void
 
-    init(conninfo: String, applicationName: String, logger: Logger, maxDelay: Duration, limits: SessionLimits) {
+    init(conninfo: String, applicationName: String, logger: Logger, maxDelay: Duration, limits: SessionLimits,
+         connected: @escaping @Sendable (PostgresCanceller?) -> Void) {
         self.limits = limits
+        self.onConnect = connected
         self.conninfo = conninfo
         self.applicationName = applicationName
         self.logger = logger
@@ -163,6 +207,7 @@ final class PostgresWorkerState: @unchecked Sendable {
             failures = 0
             lastError = nil
             connection = fresh
+            onConnect(fresh.makeCanceller())
             return fresh
         } catch let error as PostgresError {
             failures += 1

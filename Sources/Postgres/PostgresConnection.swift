@@ -35,6 +35,11 @@ final class PostgresConnection {
         PQfinish(handle)
     }
 
+    /// A handle that cancels this connection's running statement from any thread.
+    func makeCanceller() -> PostgresCanceller? {
+        PQgetCancel(handle).map(PostgresCanceller.init)
+    }
+
     /// Whether the connection is still usable.
     var isHealthy: Bool { PQstatus(handle) == CONNECTION_OK }
 

@@ -24,6 +24,26 @@ struct PostgresClientTests {
         client.shutdown()
     }
 
+    /// Cancelling the waiting task cancels the statement on the server (PQcancel): it ends at
+    /// once with 57014 instead of running on, and the connection stays usable.
+    @Test func cancellingTheCallerCancelsTheStatement() async throws {
+        #expect(try await client.execute("SELECT 1").scalar == "1")  // connected: a cancel has somewhere to go
+        let marker = "SELECT pg_sleep(30) -- \(UInt32.random(in: 0...UInt32.max))"
+        let call = Task { [client] in try await client.execute(marker) }
+        // Cancel once the server is running it (a cancel request that arrives before the statement is lost).
+        let observer = PostgresClient(conninfo: TestDatabase.conninfo ?? "", logger: Logger(label: "test"))
+        defer { observer.shutdown() }
+        while try await observer.execute("SELECT count(*) FROM pg_stat_activity WHERE query = $1 AND state = 'active'", [marker]).scalar != "1" {
+            await Task.yield()
+        }
+        let cancelled = ContinuousClock.now
+        call.cancel()
+        await #expect { try await call.value } throws: { ($0 as? PostgresError)?.sqlState == "57014" }
+        #expect(ContinuousClock.now - cancelled < .seconds(10))
+        #expect(try await client.execute("SELECT 1").scalar == "1")
+        client.shutdown()
+    }
+
     /// The session's limits are in force: a statement past statement_timeout is cancelled (57014).
     @Test func statementTimeoutIsSet() async throws {
         let limited = PostgresClient(conninfo: TestDatabase.conninfo ?? "", logger: Logger(label: "test"),
