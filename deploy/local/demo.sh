@@ -45,13 +45,16 @@ LOG_LEVEL=info "$bin" worker --wait-seconds 5 > "$S3MOVER_STACK_DIR/demo-worker.
 worker=$!
 trap 'kill $worker 2>/dev/null || true' EXIT
 
-step "The application creates 5 new avatars: rows first, then uploads (live ObjectCreated events)"
+step "The application creates 5 new avatars the usual way: upload first, save the row a moment later"
+echo "(the event reaches the worker before the row exists; the worker copies, then waits for the row: ROW_WAIT_SECONDS)"
 first=$((N + 1)); last=$((N + 5))
 for i in $(seq "$first" "$last"); do
-  psql "$DB_CONN_STRING" -qc "INSERT INTO avatars (path) VALUES ('image/avatar-$i.png')"
   printf '\x89PNG\r\n\x1a\n live avatar %s' "$i" > "$S3MOVER_STACK_DIR/avatar-$i.png"
   aws --endpoint-url "$AWS_ENDPOINT_URL" s3 cp --quiet --content-type image/png "$S3MOVER_STACK_DIR/avatar-$i.png" "s3://$S3_SOURCE_BUCKET_NAME/image/avatar-$i.png"
   echo "uploaded image/avatar-$i.png"
+  sleep 0.5  # the application's transaction commits after the upload
+  psql "$DB_CONN_STRING" -qc "INSERT INTO avatars (path) VALUES ('image/avatar-$i.png')"
+  echo "saved its row"
 done
 
 step "Watching the worker repoint the new rows"
