@@ -136,13 +136,14 @@ struct CutoverCorrectnessTests {
     /// visibility timeouts, and repoints the row once it is committed. A row that never comes is
     /// acknowledged as copied-without-row after the window; nothing reaches the dead-letter queue.
     @Test func rowsSavedAfterTheirUploadAreRepointed() async throws {
-        let fixture = try await Fixture.make("late-rows", queue: true, visibilityTimeout: 1, maxReceiveCount: 2)
+        let fixture = try await Fixture.make("late-rows", queue: true, visibilityTimeout: 2, maxReceiveCount: 2)
         let queue = try #require(fixture.queueURL)
         #expect(try await fixture.run(["worker", "--drain"]).status == 0)  // the s3:TestEvent
         try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: "image/late.png", body: Array("late".utf8), contentType: "image/png")
         try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: "image/never.png", body: Array("never".utf8), contentType: "image/png")
 
-        // ROW_WAIT_SECONDS=8 covers eight visibility timeouts of 1 s (and four receive counts' worth).
+        // ROW_WAIT_SECONDS=8 covers four visibility timeouts of 2 s: only the heartbeat keeps the
+        // message from a second and third receive (and the dead-letter queue).
         let worker = Task { try await fixture.run(["worker", "--drain"], overriding: ["ROW_WAIT_SECONDS": "8"]) }
         // The application commits its row only after the copy exists: after the worker first looked.
         try await Self.waitUntil("the copy exists") {

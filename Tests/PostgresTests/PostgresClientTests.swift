@@ -19,7 +19,7 @@ struct PostgresClientTests {
         #expect(client.currentCallDuration == nil)
         let call = Task { [client] in try await client.execute("SELECT pg_sleep(0.3)") }
         while client.currentCallDuration == nil { await Task.yield() }
-        try await call.value
+        _ = try await call.value
         #expect(client.currentCallDuration == nil)
         client.shutdown()
     }
