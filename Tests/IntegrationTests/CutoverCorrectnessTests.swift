@@ -217,6 +217,27 @@ struct CutoverCorrectnessTests {
         #expect(backfill.stderr.contains(long) && backfill.stderr.contains("22001"), "\(backfill.stderr)")
     }
 
+    /// The worker's side of the same: only the overflowing object's message is redelivered toward
+    /// the dead-letter queue; its neighbours in the batch are repointed and deleted.
+    @Test func oneOverflowingRowFailsAloneInTheWorker() async throws {
+        let fixture = try await Fixture.make("bad-row-worker", queue: true, visibilityTimeout: 1, maxReceiveCount: 2)
+        let queue = try #require(fixture.queueURL)
+        try await fixture.database.execute("ALTER TABLE \(fixture.table) ALTER COLUMN path TYPE varchar(30)")
+        #expect(try await fixture.run(["worker", "--drain"]).status == 0)  // the s3:TestEvent
+        let long = "image/" + String(repeating: "y", count: 30 - "image/".count - ".png".count) + ".png"
+        let keys = (1...12).map { "image/avatar-\($0).png" } + [long]
+        try await fixture.insertRows(keys)
+        for key in keys {
+            try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: key, body: Array(key.utf8), contentType: "image/png")
+        }
+        let result = try await fixture.run(["worker", "--drain", "--concurrency", "32"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let paths = try await fixture.paths()
+        #expect(paths.filter { $0.hasPrefix("avatar/") }.count == 12 && paths.contains(long), "\(paths)")
+        #expect(try await fixture.depth(queue) == 0)
+        #expect(try await fixture.depth(fixture.deadLetterURL!) == 1)
+    }
+
     /// Polls `condition` until it holds (at most `timeout`): waits on observable state, not on time.
     static func waitUntil(_ what: String, timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws {
         let deadline = ContinuousClock.now + timeout
