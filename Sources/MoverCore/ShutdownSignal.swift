@@ -46,6 +46,20 @@ public final class ShutdownSignal: Sendable {
         }
     }
 
+    /// Returns once shutdown is requested, or at once if the calling task is cancelled.
+    public func wait() async {
+        let (stream, continuation) = AsyncStream.makeStream(of: Void.self)
+        let id: Int? = state.withLock { state in
+            guard !state.triggered else { return nil }
+            defer { state.nextID += 1 }
+            state.handlers[state.nextID] = { continuation.finish() }
+            return state.nextID
+        }
+        guard let id else { return }
+        defer { _ = state.withLock { $0.handlers.removeValue(forKey: id) } }
+        for await _ in stream {}  // ends when the handler finishes it, or when this task is cancelled
+    }
+
     /// Sleeps for `duration`, returning early on shutdown or cancellation.
     public func sleep(for duration: Duration) async {
         _ = try? await cancellingOnShutdown { try await Task.sleep(for: duration) }

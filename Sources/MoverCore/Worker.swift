@@ -49,7 +49,7 @@ public struct Worker: Sendable {
         let permits = AsyncPermits(configuration.concurrency)
         let inFlight = InFlightTasks()
         let graceTimer = Task { [configuration, logger] in
-            await waitForTrigger(shutdown)
+            await shutdown.wait()
             guard !Task.isCancelled else { return }
             try? await Task.sleep(for: configuration.shutdownGrace)
             guard !Task.isCancelled else { return }
@@ -162,9 +162,6 @@ public struct Worker: Sendable {
         }
     }
 
-    private func waitForTrigger(_ shutdown: ShutdownSignal) async {
-        _ = try? await shutdown.cancellingOnShutdown { try await Task.sleep(for: .seconds(365 * 86_400)) }
-    }
 
     /// Processes a received batch concurrently. While any of its messages is in progress, a
     /// heartbeat keeps those messages invisible to other consumers.
