@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.60.0"),
+        // The process lifecycle: services, graceful shutdown, signals.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         // Tests only: property-based checks of the settings parser (no dependencies of its own).
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
     ],
@@ -52,6 +54,7 @@ let package = Package(
         // MARK: Pure core: no C, no network.
         .target(name: "MoverCore", dependencies: [
             "StrictJSON",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
@@ -69,6 +72,7 @@ let package = Package(
         // MARK: Adapters, settings and the commands' logic.
         .target(name: "MoverRuntime", dependencies: [
             "MoverCore", "AWS", "Postgres", "CurlHTTP", "StrictJSON",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
@@ -78,10 +82,16 @@ let package = Package(
             "MoverRuntime", "MoverCore", "AWS", "CS3MoverShims", "Observability",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ]),
 
         // MARK: Tests.
-        .testTarget(name: "MoverCoreTests", dependencies: ["MoverCore", "StrictJSON"]),
+        .testTarget(name: "MoverCoreTests", dependencies: [
+            "MoverCore", "StrictJSON",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+        ]),
         .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON"]),
         .testTarget(name: "ObservabilityTests", dependencies: [
             "Observability", "CurlHTTP", .product(name: "Metrics", package: "swift-metrics"),

@@ -28,12 +28,10 @@ public struct MessageProcessor: Sendable {
     public var holdBackoffCap: Duration
     /// How long a copied object waits for its row to appear (see ``RowWait``); zero: not at all.
     public var rowWait: Duration
-    /// Ends row waits early at shutdown, leaving their messages for redelivery.
-    public let shutdown: ShutdownSignal?
 
     public init(sourceBucket: String, handler: MigrationHandler, tally: MigrationTally, health: DependencyHealth = DependencyHealth(),
                 logger: Logger, maxHold: Duration = .seconds(900), holdBackoffCap: Duration = .seconds(5),
-                rowWait: Duration = .zero, shutdown: ShutdownSignal? = nil) {
+                rowWait: Duration = .zero) {
         self.sourceBucket = sourceBucket
         self.handler = handler
         self.tally = tally
@@ -42,7 +40,6 @@ public struct MessageProcessor: Sendable {
         self.maxHold = maxHold
         self.holdBackoffCap = holdBackoffCap
         self.rowWait = rowWait
-        self.shutdown = shutdown
     }
 
     /// Processes `message`. Never throws: failures become ``MessageDisposition/keep(reason:)``.
@@ -72,7 +69,7 @@ public struct MessageProcessor: Sendable {
 
     /// Runs the handler, holding the record through dependency outages.
     private func migrateHolding(_ event: ObjectEvent, waitingForRow: @escaping @Sendable () -> Void) async throws -> MigrationOutcome {
-        let rowWait = rowWait > .zero ? RowWait(window: rowWait, shutdown: shutdown, began: waitingForRow) : nil
+        let rowWait = rowWait > .zero ? RowWait(window: rowWait, began: waitingForRow) : nil
         return try await OutageHold(health: health, maxHold: maxHold, backoffCap: holdBackoffCap, logger: logger).run {
             try await handler.migrate(sourceKey: event.key, eTag: event.eTag, versionId: event.versionId, size: event.size, rowWait: rowWait)
         }

@@ -1,4 +1,5 @@
 public import Logging
+import ServiceLifecycle
 
 /// Migrates one object: server-side copy, then repoint its rows, then report done.
 ///
@@ -121,8 +122,8 @@ public struct MigrationHandler: Sendable {
             guard elapsed < rowWait.window else { return .noRow }
             attempt += 1
             let pause = min(rowWait.backoff.delay(attempt: attempt), rowWait.window - elapsed)
-            if let shutdown = rowWait.shutdown { await shutdown.sleep(for: pause) } else { try? await Task.sleep(for: pause) }
-            if rowWait.shutdown?.isTriggered == true || Task.isCancelled {
+            await Worker.pause(pause)
+            if Task.isShuttingDownGracefully || Task.isCancelled {
                 throw MigrationError(step: .rowWait, key: sourceKey, code: "RowWaitInterrupted",
                                      underlying: "shut down while waiting for a row; the message is left for redelivery")
             }

@@ -1,9 +1,16 @@
 public import Logging
+public import ServiceLifecycle
 import Synchronization
 
 /// The long-running consumer: receives messages, processes them concurrently within a bound,
-/// and deletes each message only after all of its records are done.
-public struct Worker: Sendable {
+/// and deletes each message as soon as all of its records are done.
+///
+/// A `Service`: it runs until the service group's graceful shutdown (or, with `drain`, until the
+/// queue is empty). Shutdown stops the intake at once and lets in-flight batches finish; they are
+/// child tasks of ``run()``, so when the group's grace period ends and it cancels the worker,
+/// the cancellation reaches every copy, repoint and row wait, and unfinished messages are made
+/// visible again for another consumer.
+public struct Worker: Service {
     /// How the worker runs.
     public struct Configuration: Sendable {
         /// Messages processed at once.
@@ -12,18 +19,14 @@ public struct Worker: Sendable {
         public var waitSeconds: Int
         /// Exit once the queue is empty and nothing is in flight.
         public var drain: Bool
-        /// After shutdown is requested, how long in-flight work may take before it is abandoned.
-        public var shutdownGrace: Duration
         /// Concurrent ReceiveMessage loops.
         public var receivers: Int
 
-        public init(concurrency: Int = 32, waitSeconds: Int = 20, drain: Bool = false, shutdownGrace: Duration = .seconds(25),
-                    receivers: Int? = nil) {
+        public init(concurrency: Int = 32, waitSeconds: Int = 20, drain: Bool = false, receivers: Int? = nil) {
             self.concurrency = max(1, concurrency)
             self.receivers = max(1, receivers ?? min(4, max(1, concurrency / 16)))
             self.waitSeconds = min(max(waitSeconds, 0), 20)
             self.drain = drain
-            self.shutdownGrace = shutdownGrace
         }
     }
 
@@ -43,57 +46,65 @@ public struct Worker: Sendable {
         self.liveness = liveness
     }
 
-    /// Runs until `shutdown` is triggered (or, with `drain`, until the queue is empty).
-    /// Returns after in-flight work has finished or been abandoned.
-    public func run(shutdown: ShutdownSignal) async {
+    /// Runs until graceful shutdown (or, with `drain`, until the queue is empty), then returns
+    /// once every in-flight batch has finished, or has been cancelled with the worker's task.
+    public func run() async {
         let permits = AsyncPermits(configuration.concurrency)
-        let inFlight = InFlightTasks()
-        let graceTimer = Task { [configuration, logger] in
-            await shutdown.wait()
-            guard !Task.isCancelled else { return }
-            try? await Task.sleep(for: configuration.shutdownGrace)
-            guard !Task.isCancelled else { return }
-            let abandoned = inFlight.cancelAll()
-            if abandoned > 0 {
-                logger.warning("shutdown grace period over; abandoning in-flight messages", metadata: ["batches": "\(abandoned)"])
-            }
-        }
-        defer { graceTimer.cancel() }
-
+        let inFlight = InFlightCount()
         let visibility = await visibilityTimeout()
         let deleter = MessageDeleter(queue: queue, tally: processor.tally, logger: logger)
-        // Several receive loops share the permits: one ReceiveMessage at a time caps a worker at
-        // 10 messages per round trip.
-        let receivers = configuration.receivers
-        let drained = ShutdownSignal()
+        let drained = StopFlag()
+        // The receive loops hand batches to this task, which runs each as a child task.
+        let (batches, intake) = AsyncStream.makeStream(of: [QueueMessage].self)
         await withTaskGroup(of: Void.self) { group in
-            for _ in 0..<receivers {
+            group.addTask { [self] in
+                // Several receive loops share the permits: one ReceiveMessage at a time caps a
+                // worker at 10 messages per round trip.
+                await withTaskGroup(of: Void.self) { receivers in
+                    for _ in 0..<configuration.receivers {
+                        receivers.addTask { [self] in
+                            await receiveLoop(drained: drained, permits: permits, inFlight: inFlight, intake: intake)
+                        }
+                    }
+                }
+                intake.finish()
+            }
+            for await batch in batches {
                 group.addTask { [self] in
-                    await receiveLoop(shutdown: shutdown, drained: drained, permits: permits, inFlight: inFlight, visibility: visibility,
-                                      deleter: deleter)
+                    await processBatch(batch, visibility: visibility, permits: permits, deleter: deleter)
+                    inFlight.finished()
                 }
             }
         }
         liveness.stop()
-        await inFlight.waitForAll()
     }
 
-    /// Receives batches and hands them to processing tasks until shutdown (or, with `drain`, until
-    /// the queue is empty and nothing is in flight).
-    private func receiveLoop(shutdown: ShutdownSignal, drained: ShutdownSignal, permits: AsyncPermits,
-                             inFlight: InFlightTasks, visibility: Int, deleter: MessageDeleter) async {
+    /// Whether the intake must stop: graceful shutdown, cancellation, or (draining) the end.
+    private static func stopping(_ drained: StopFlag) -> Bool {
+        Task.isShuttingDownGracefully || Task.isCancelled || drained.isSet
+    }
+
+    /// Sleeps for `duration`, returning early on graceful shutdown or cancellation.
+    static func pause(_ duration: Duration) async {
+        _ = try? await cancelWhenGracefulShutdown { try await Task.sleep(for: duration) }
+    }
+
+    /// Receives batches and hands them to `intake` until shutdown (or, with `drain`, until the
+    /// queue is empty and nothing is in flight).
+    private func receiveLoop(drained: StopFlag, permits: AsyncPermits, inFlight: InFlightCount,
+                             intake: AsyncStream<[QueueMessage]>.Continuation) async {
         var failedReceives = 0
         // Draining polls without waiting, so the end is noticed at once rather than after a long
         // poll that started while the last messages were still in flight. An empty short poll
         // proves little on SQS (it samples a subset of servers), so the end is confirmed by one
         // long poll before the worker exits.
         var confirmingEmpty = false
-        while !shutdown.isTriggered && !drained.isTriggered {
+        while !Self.stopping(drained) {
             let wait = configuration.drain ? (confirmingEmpty ? 1 : 0) : configuration.waitSeconds
             liveness.tick()
             // During an outage the held messages wait for the dependency; new ones would only wait too.
             if processor.health.outage != nil && permits.inUse > 0 {
-                await liveness.waiting { await shutdown.sleep(for: .milliseconds(250)) }
+                await liveness.waiting { await Self.pause(.milliseconds(250)) }
                 continue
             }
             // Wait for a worthwhile batch: receiving as each permit comes back would mean many
@@ -101,30 +112,36 @@ public struct Worker: Sendable {
             // returns. Half the capacity is the most it waits for, so a few slow messages never
             // stop the intake.
             let granted = await liveness.waiting { await permits.acquire(atLeast: min(10, permits.capacity / 2), upTo: 10) }
-            if shutdown.isTriggered || drained.isTriggered { permits.release(granted); break }
+            if Self.stopping(drained) { permits.release(granted); break }
             let batch: [QueueMessage]
             do {
-                batch = try await shutdown.cancellingOnShutdown { [queue] in
+                batch = try await cancelWhenGracefulShutdown { [queue] in
                     try await queue.receive(maxMessages: granted, waitSeconds: wait)
                 }
                 failedReceives = 0
             } catch {
                 permits.release(granted)
-                if shutdown.isTriggered { break }
+                if Self.stopping(drained) { break }
                 failedReceives += 1
                 let pause = Backoff(initial: .milliseconds(400), cap: .seconds(20), jitter: 1...1).delay(attempt: failedReceives)
                 logger.warning("receive failed; backing off", metadata: [
                     "error": "\(error)", "error_code": "\(error.failureCode)", "retry_in": "\(pause)",
                 ])
-                await shutdown.sleep(for: pause)
+                await Self.pause(pause)
                 continue
+            }
+            if Self.stopping(drained) && !batch.isEmpty {
+                // Received as shutdown began: give them straight back.
+                permits.release(granted)
+                for message in batch { try? await queue.release(message) }
+                break
             }
             permits.release(granted - batch.count)
             if batch.isEmpty {
                 guard configuration.drain else { continue }
                 if inFlight.count == 0, await queueIsEmpty(), inFlight.count == 0 {
                     if confirmingEmpty {
-                        drained.trigger()
+                        drained.set()
                         break
                     }
                     confirmingEmpty = true
@@ -132,14 +149,13 @@ public struct Worker: Sendable {
                 }
                 confirmingEmpty = false
                 // The rest is in flight here, or invisible elsewhere: look again shortly, not in a spin.
-                await shutdown.sleep(for: .milliseconds(50))
+                await Self.pause(.milliseconds(50))
                 continue
             }
             confirmingEmpty = false
             processor.tally.recordMessages(received: batch.count)
-            inFlight.start { [self] in
-                await processBatch(batch, visibility: visibility, permits: permits, deleter: deleter, shutdown: shutdown)
-            }
+            inFlight.started()
+            intake.yield(batch)
         }
     }
 
@@ -170,8 +186,7 @@ public struct Worker: Sendable {
     /// (batched with its neighbours' deletes by `deleter`) without waiting for slower siblings. A
     /// message waiting for its row gives its permit back while it waits, so it does not hold back
     /// new messages.
-    func processBatch(_ batch: [QueueMessage], visibility: Int, permits: AsyncPermits, deleter: MessageDeleter,
-                      shutdown: ShutdownSignal? = nil) async {
+    func processBatch(_ batch: [QueueMessage], visibility: Int, permits: AsyncPermits, deleter: MessageDeleter) async {
         let pending = PendingMessages(batch)
         let heartbeat = Task { [queue, logger] in
             let interval = max(Duration.milliseconds(250), .seconds(visibility) / 3)
@@ -210,7 +225,7 @@ public struct Worker: Sendable {
                         await deleter.delete(message)
                     case .keep:
                         processor.tally.recordMessages(kept: 1)
-                        if Task.isCancelled || shutdown?.isTriggered == true {
+                        if Task.isCancelled || Task.isShuttingDownGracefully {
                             // Stopping: let another replica take it at once rather than after the visibility timeout.
                             // Detached from this (possibly cancelled) task so the request is really made.
                             await Task.detached { try? await queue.release(message) }.value
@@ -281,55 +296,17 @@ final class MessageDeleter: Sendable {
     }
 }
 
-/// Tasks processing received batches, so shutdown can wait for them or abandon them.
-final class InFlightTasks: Sendable {
-    private struct State {
-        var nextID = 0
-        var tasks: [Int: Task<Void, Never>] = [:]
-        var waiters: [CheckedContinuation<Void, Never>] = []
-    }
+/// Set once `--drain` has seen the end, so every receive loop stops.
+final class StopFlag: Sendable {
+    private let flag = Mutex(false)
+    func set() { flag.withLock { $0 = true } }
+    var isSet: Bool { flag.withLock { $0 } }
+}
 
-    private let state = Mutex(State())
-
-    func start(_ work: @escaping @Sendable () async -> Void) {
-        state.withLock { state in
-            let id = state.nextID
-            state.nextID += 1
-            state.tasks[id] = Task { [weak self] in
-                await work()
-                self?.finished(id)
-            }
-        }
-    }
-
-    private func finished(_ id: Int) {
-        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
-            state.tasks[id] = nil
-            guard state.tasks.isEmpty else { return [] }
-            defer { state.waiters = [] }
-            return state.waiters
-        }
-        waiters.forEach { $0.resume() }
-    }
-
-    /// Tasks still running.
-    var count: Int { state.withLock { $0.tasks.count } }
-
-    /// Cancels every task; returns how many there were.
-    func cancelAll() -> Int {
-        let tasks = state.withLock { Array($0.tasks.values) }
-        tasks.forEach { $0.cancel() }
-        return tasks.count
-    }
-
-    func waitForAll() async {
-        await withCheckedContinuation { continuation in
-            let done = state.withLock { state -> Bool in
-                if state.tasks.isEmpty { return true }
-                state.waiters.append(continuation)
-                return false
-            }
-            if done { continuation.resume() }
-        }
-    }
+/// How many received batches are being processed, for `--drain`'s end.
+final class InFlightCount: Sendable {
+    private let count_ = Mutex(0)
+    func started() { count_.withLock { $0 += 1 } }
+    func finished() { count_.withLock { $0 -= 1 } }
+    var count: Int { count_.withLock { $0 } }
 }

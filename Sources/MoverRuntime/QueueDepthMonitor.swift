@@ -3,6 +3,7 @@ import FoundationEssentials
 public import Logging
 import Metrics
 import MoverCore
+public import ServiceLifecycle
 
 /// Publishes the depth of the queue and of its dead-letter queue as gauges
 /// (`s3mover_queue_messages{queue="main|dead-letter", state="visible|in-flight"}`), so that
@@ -10,7 +11,7 @@ import MoverCore
 ///
 /// The dead-letter queue is found through the queue's `RedrivePolicy`. Reading its depth needs
 /// `sqs:GetQueueAttributes` on it (deploy/iam-policy.json grants it).
-public struct QueueDepthMonitor: Sendable {
+public struct QueueDepthMonitor: Service {
     /// The gauge's name.
     public static let metricName = "s3mover_queue_messages"
 
@@ -26,11 +27,11 @@ public struct QueueDepthMonitor: Sendable {
         self.logger = logger
     }
 
-    /// Polls until cancelled.
+    /// Polls until graceful shutdown or cancellation.
     public func run() async {
         var deadLetterURL: String?
         var warned = false
-        while !Task.isCancelled {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 let attributes = try await sqs.queueAttributes(queueURL: queueURL, names: [
                     "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "RedrivePolicy"])
@@ -49,7 +50,7 @@ public struct QueueDepthMonitor: Sendable {
                     warned = true
                 }
             }
-            try? await Task.sleep(for: interval)
+            _ = try? await cancelWhenGracefulShutdown { [interval] in try await Task.sleep(for: interval) }
         }
     }
 

@@ -1,6 +1,7 @@
 public import AWS
 public import Logging
 public import Postgres
+public import ServiceLifecycle
 import Synchronization
 
 /// Readiness for `/readyz`: the database and the queue answer.
@@ -8,7 +9,7 @@ import Synchronization
 /// A background task checks both every `interval` (`SELECT 1`, and `GetQueueAttributes` when a
 /// queue is configured) and keeps the latest result, so a probe is answered at once and never
 /// waits on a hung dependency: a result older than three intervals counts as not ready.
-public final class ReadinessProbe: Sendable {
+public final class ReadinessProbe: Service {
     public struct Result: Sendable {
         public var ready: Bool
         public var detail: String
@@ -31,22 +32,25 @@ public final class ReadinessProbe: Sendable {
         self.logger = logger
     }
 
-    /// Starts the background checks.
-    public func start() {
-        let checker = Task { [self] in
-            while !Task.isCancelled {
-                let result = await checkOnce()
-                let previous = latest.withLock { state in
-                    defer { state = result }
-                    return state
-                }
-                if previous?.ready != result.ready {
-                    logger.log(level: result.ready ? .info : .warning, "readiness changed", metadata: [
-                        "ready": "\(result.ready)", "detail": "\(result.detail)"])
-                }
-                try? await Task.sleep(for: interval)
+    /// Checks every `interval` until graceful shutdown or cancellation (as a service).
+    public func run() async {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            let result = await checkOnce()
+            let previous = latest.withLock { state in
+                defer { state = result }
+                return state
             }
+            if previous?.ready != result.ready {
+                logger.log(level: result.ready ? .info : .warning, "readiness changed", metadata: [
+                    "ready": "\(result.ready)", "detail": "\(result.detail)"])
+            }
+            _ = try? await cancelWhenGracefulShutdown { [interval] in try await Task.sleep(for: interval) }
         }
+    }
+
+    /// Starts the background checks outside a service group (the backfill); ``stop()`` ends them.
+    public func start() {
+        let checker = Task { [self] in await run() }
         task.withLock { $0 = checker }
     }
 

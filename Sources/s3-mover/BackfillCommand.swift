@@ -72,6 +72,7 @@ struct BackfillCommand: AsyncParsableCommand {
                 HealthStatus(healthy: true, detail: "backfill running")
             }, logger: logger)
         }
+        metrics?.startBackground()
 
         let started = ContinuousClock.now
         let task = Task { await backfill.run(startAfter: startAfter) }

@@ -2,15 +2,18 @@ import Logging
 import MoverCore
 import MoverRuntime
 import Observability
+import ServiceLifecycle
 
-/// `/metrics`, `/healthz` and `/readyz`, when METRICS_PORT (or --metrics-port) is set.
+/// `/metrics`, `/healthz` and `/readyz`, when METRICS_PORT (or --metrics-port) is set: the
+/// server, the readiness probe and the queue-depth monitor.
 struct MetricsEndpoint {
     let server: ObservabilityServer
     let readiness: ReadinessProbe?
-    let queueDepth: Task<Void, Never>?
+    let queueDepth: QueueDepthMonitor?
 
     /// Installs the Prometheus backend and starts the server; nil when no port is configured.
-    /// Call before any work starts, so that every metric lands in the registry.
+    /// Call before any work starts, so that every metric lands in the registry. The probe and
+    /// the monitor run as ``services`` (the worker) or through ``startBackground()`` (the backfill).
     static func startIfConfigured(
         runtime: Runtime, queueURL: String?, liveness: @escaping @Sendable () -> HealthStatus, logger: Logger
     ) async throws -> MetricsEndpoint? {
@@ -19,26 +22,36 @@ struct MetricsEndpoint {
         let readiness = runtime.hasDatabase
             ? ReadinessProbe(database: runtime.database, sqs: queueURL == nil ? nil : try runtime.sqs(), queueURL: queueURL, logger: logger)
             : nil
-        readiness?.start()
         let checks = HealthChecks(liveness: liveness, readiness: {
             guard let readiness else { return HealthStatus(healthy: true, detail: "no database in this mode") }
             let status = readiness.status()
             return HealthStatus(healthy: status.ready, detail: status.detail)
         })
-        do {
-            let server = try await ObservabilityServer.start(port: port, registry: registry, checks: checks, logger: logger)
-            let monitor = try queueURL.map { QueueDepthMonitor(sqs: try runtime.sqs(), queueURL: $0, logger: logger) }
-            let queueDepth = monitor.map { monitor in Task { await monitor.run() } }
-            return MetricsEndpoint(server: server, readiness: readiness, queueDepth: queueDepth)
-        } catch {
-            readiness?.stop()
-            throw error
-        }
+        let server = try await ObservabilityServer.start(port: port, registry: registry, checks: checks, logger: logger)
+        let monitor = try queueURL.map { QueueDepthMonitor(sqs: try runtime.sqs(), queueURL: $0, logger: logger) }
+        return MetricsEndpoint(server: server, readiness: readiness, queueDepth: monitor)
     }
 
+    /// The server (stopped last), the readiness probe and the queue-depth monitor, for a service
+    /// group that lists them before the work they observe, so they stop after it.
+    var services: [any Service] {
+        [ServerService(server: server)] + [readiness as (any Service)?, queueDepth as (any Service)?].compactMap { $0 }
+    }
+
+    /// Outside a service group: the probe runs until ``shutdown()``.
+    func startBackground() { readiness?.start() }
+
     func shutdown() async {
-        queueDepth?.cancel()
         readiness?.stop()
         await server.shutdown()
+    }
+
+    /// Serves until graceful shutdown, then closes the listener.
+    private struct ServerService: Service {
+        let server: ObservabilityServer
+        func run() async throws {
+            try? await gracefulShutdown()
+            await server.shutdown()
+        }
     }
 }

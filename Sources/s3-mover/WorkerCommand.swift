@@ -4,6 +4,8 @@ import ArgumentParser
 import MoverCore
 import MoverRuntime
 import Observability
+import ServiceLifecycle
+import UnixSignals
 
 struct WorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -51,8 +53,9 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = LogSetup.logger()
-        let shutdown = ShutdownSignal()
-        Signals.install(shutdown) { number in
+        // Until the service group runs, a signal ends the start-up checks; a second one exits at once.
+        let startup = ShutdownSignal()
+        Signals.install(startup) { number in
             logger.notice("signal received; finishing in-flight work", metadata: ["signal": "\(number)"])
         }
         let (runtime, worker, metrics) = try await Failure.guarding {
@@ -64,17 +67,16 @@ struct WorkerCommand: AsyncParsableCommand {
             let sqs = try runtime.sqs()
             let queue = SQSMessageQueue(client: sqs, queueURL: queueURL)
             // Fail fast on a wrong queue, wrong credentials or a missing table; wait out an outage.
-            _ = try await runtime.untilAvailable("SQS", shutdown: shutdown) {
+            _ = try await runtime.untilAvailable("SQS", shutdown: startup) {
                 try await sqs.queueAttributes(queueURL: queueURL, names: ["QueueArn"])
             }
             try await runtime.checkDatabase(tolerateOutage: true)
             let pathIndexed = await runtime.checkPathIndex(create: createIndex)
             let processor = MessageProcessor(sourceBucket: sourceBucket, handler: try runtime.handler(pathIndexed: pathIndexed),
-                                             tally: MigrationTally(), logger: logger, rowWait: rowWait, shutdown: shutdown)
+                                             tally: MigrationTally(), logger: logger, rowWait: rowWait)
             let worker = Worker(
                 queue: queue, processor: processor,
-                configuration: .init(concurrency: concurrency, waitSeconds: waitSeconds, drain: drain, shutdownGrace: .seconds(shutdownGrace),
-                               receivers: receivers),
+                configuration: .init(concurrency: concurrency, waitSeconds: waitSeconds, drain: drain, receivers: receivers),
                 logger: logger)
             let liveness = worker.liveness
             let metrics = try await MetricsEndpoint.startIfConfigured(runtime: runtime, queueURL: queueURL, liveness: {
@@ -86,13 +88,27 @@ struct WorkerCommand: AsyncParsableCommand {
             return (runtime, worker, metrics)
         }
         defer { runtime.shutdown() }
+        if startup.isTriggered { return }
         let queueURL = (try? runtime.settings.queueURL()) ?? ""
         logger.info("worker started", metadata: [
             "queue": "\(queueURL)", "concurrency": "\(concurrency)", "drain": "\(drain)",
         ])
         let started = ContinuousClock.now
-        await worker.run(shutdown: shutdown)
-        await metrics?.shutdown()
+        // One lifecycle: the observability services first, the worker last, so that on SIGTERM
+        // the worker stops first and they keep answering until it has. When the worker returns
+        // (--drain), the group shuts the rest down. After --shutdown-grace the group cancels the
+        // worker, which makes its unfinished messages visible again.
+        let services = (metrics?.services ?? []).map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+            + [.init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup)]
+        var groupLogger = logger
+        groupLogger.logLevel = max(logger.logLevel, .notice)
+        var configuration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: groupLogger)
+        configuration.maximumGracefulShutdownDuration = .seconds(shutdownGrace)
+        do {
+            try await ServiceGroup(configuration: configuration).run()
+        } catch {
+            logger.warning("service group ended with an error", metadata: ["error": "\(error)"])
+        }
         for line in Summary.lines(worker.processor.tally.snapshot, elapsed: ContinuousClock.now - started) {
             print(line)
         }

@@ -1,5 +1,6 @@
 import Logging
 import MoverCore
+import ServiceLifecycleTestKit
 import Synchronization
 import Testing
 
@@ -43,14 +44,19 @@ import Testing
         #expect(table.state.withLock { $0.attempts } == 1)
     }
 
+    /// Graceful shutdown ends the wait at once, leaving the object for redelivery.
     @Test func shutdownEndsTheWaitAndLeavesTheObjectForRedelivery() async throws {
-        let shutdown = ShutdownSignal()
-        let wait = RowWait(window: .seconds(300), backoff: Backoff(initial: .seconds(60), cap: .seconds(60)), shutdown: shutdown) {
-            shutdown.trigger()
+        let handler = handler(MemoryCopier(sources: ["image/a.png"]), MemoryTable())
+        await testGracefulShutdown { trigger in
+            let wait = RowWait(window: .seconds(300), backoff: Backoff(initial: .seconds(60), cap: .seconds(60))) {
+                trigger.triggerGracefulShutdown()
+            }
+            let started = ContinuousClock.now
+            await #expect {
+                try await handler.migrate(sourceKey: "image/a.png", rowWait: wait)
+            } throws: { ($0 as? MigrationError)?.step == .rowWait }
+            #expect(ContinuousClock.now - started < .seconds(30))
         }
-        await #expect {
-            try await handler(MemoryCopier(sources: ["image/a.png"]), MemoryTable()).migrate(sourceKey: "image/a.png", rowWait: wait)
-        } throws: { ($0 as? MigrationError)?.step == .rowWait }
     }
 
     /// Concurrency 1: the message waiting for its row gives its permit back, so the next message
@@ -63,7 +69,7 @@ import Testing
                                          tally: MigrationTally(), logger: logger, rowWait: .seconds(30))
         let worker = Worker(queue: queue, processor: processor,
                             configuration: .init(concurrency: 1, waitSeconds: 0, drain: true, receivers: 1), logger: logger)
-        let run = Task { await worker.run(shutdown: ShutdownSignal()) }
+        let run = Task { await worker.run() }
         // The other message completes while the first is still waiting for its row...
         while !table.rows.contains("avatar/ready.png") { await Task.yield() }
         #expect(!table.rows.contains("avatar/late.png"))

@@ -1,5 +1,6 @@
 import Logging
 import MoverCore
+import ServiceLifecycleTestKit
 import Synchronization
 import Testing
 
@@ -23,7 +24,7 @@ import Testing
         let keys = (1...200).map { "image/a\($0).png" }
         let queue = MemoryQueue(bodies: keys.map { Self.body(keys: [$0]) })
         let worker = worker(queue, copier: MemoryCopier(sources: keys), table: MemoryTable(rows: keys), concurrency: 40)
-        await worker.run(shutdown: ShutdownSignal())
+        await worker.run()
         #expect(queue.state.withLock { $0.deleted.count } == 200)
         // Every receive asked for a full batch, even though the 40 permits were mostly taken.
         #expect(queue.state.withLock { $0.requested }.allSatisfy { $0 == 10 })
@@ -38,7 +39,7 @@ import Testing
         let processor = MessageProcessor(sourceBucket: "legacy", handler: handler, tally: MigrationTally(), logger: logger)
         let worker = Worker(queue: queue, processor: processor,
                             configuration: .init(concurrency: 20, waitSeconds: 20, drain: true, receivers: 1), logger: logger)
-        await worker.run(shutdown: ShutdownSignal())
+        await worker.run()
         let waits = queue.state.withLock { $0.waits }
         #expect(queue.state.withLock { $0.deleted.count } == 30)
         #expect(waits.last == 1, "the last receive is the long poll that confirms the queue is empty")
@@ -55,7 +56,7 @@ import Testing
         // permits held until its slowest message finished, only its 9 siblings could run.
         copier.state.withLock { $0.slow = ("image/a1.png", 20) }
         let worker = worker(queue, copier: copier, table: MemoryTable(rows: keys), concurrency: 10)
-        await worker.run(shutdown: ShutdownSignal())
+        await worker.run()
         #expect(copier.state.withLock { $0.copiesDuringSlow } >= 20)
         #expect(queue.state.withLock { $0.deleted.count } == 40)
     }
@@ -65,7 +66,7 @@ import Testing
         let queue = MemoryQueue(bodies: keys.map { Self.body(keys: [$0]) } + [#"{"Event":"s3:TestEvent"}"#])
         let table = MemoryTable(rows: keys)
         let worker = worker(queue, copier: MemoryCopier(sources: keys), table: table)
-        await worker.run(shutdown: ShutdownSignal())
+        await worker.run()
         #expect(queue.state.withLock { $0.deleted.count } == 26)
         #expect(table.rows.allSatisfy { $0.hasPrefix("avatar/") })
         let tally = worker.processor.tally.snapshot
@@ -81,7 +82,7 @@ import Testing
         ])
         let copier = MemoryCopier(sources: ["image/a.png"])
         let worker = worker(queue, copier: copier, table: MemoryTable(rows: ["image/a.png"]))
-        await worker.run(shutdown: ShutdownSignal())
+        await worker.run()
         #expect(queue.state.withLock { $0.deleted.count } == 3)
         #expect(copier.state.withLock { $0.copies } == 0)
         let skipped = worker.processor.tally.snapshot.skipped
@@ -91,14 +92,15 @@ import Testing
     @Test func malformedAndFailedMessagesAreKept() async {
         let queue = MemoryQueue(bodies: ["not json", Self.body(keys: ["image/ok.png", "image/missing.png"]), Self.body(keys: ["image/ok.png"])])
         let worker = worker(queue, copier: MemoryCopier(sources: ["image/ok.png"]), table: MemoryTable(rows: ["image/ok.png"]), drain: false)
-        let shutdown = ShutdownSignal()
-        let run = Task { await worker.run(shutdown: shutdown) }
-        // Wait for the final state: one message deleted, the malformed one and the failed one kept.
-        while worker.processor.tally.snapshot.messagesDeleted < 1 || worker.processor.tally.snapshot.messagesKept < 2 {
-            await Task.yield()
+        await testGracefulShutdown { trigger in
+            let run = Task { await worker.run() }
+            // Wait for the final state: one message deleted, the malformed one and the failed one kept.
+            while worker.processor.tally.snapshot.messagesDeleted < 1 || worker.processor.tally.snapshot.messagesKept < 2 {
+                await Task.yield()
+            }
+            trigger.triggerGracefulShutdown()
+            await run.value
         }
-        shutdown.trigger()
-        await run.value
         let state = queue.state.withLock { $0 }
         #expect(state.deleted == ["m2"])
         #expect(Set(state.inFlight.keys) == ["m0", "m1"])
@@ -109,7 +111,7 @@ import Testing
         let queue = MemoryQueue(bodies: [Self.body(keys: ["image/a.png"])])
         queue.state.withLock { $0.receiveFailures = 2 }
         let worker = worker(queue, copier: MemoryCopier(sources: ["image/a.png"]), table: MemoryTable(rows: ["image/a.png"]))
-        await worker.run(shutdown: ShutdownSignal())
+        await worker.run()
         #expect(queue.state.withLock { $0.deleted } == ["m0"])
     }
 
@@ -117,12 +119,13 @@ import Testing
         let queue = MemoryQueue(bodies: [Self.body(keys: ["image/a.png"])])
         queue.state.withLock { $0.failDeletesOf = ["m0"] }
         let worker = worker(queue, copier: MemoryCopier(sources: ["image/a.png"]), table: MemoryTable(rows: ["image/a.png"]), drain: false)
-        let shutdown = ShutdownSignal()
-        let run = Task { await worker.run(shutdown: shutdown) }
-        // Every delete attempt (three) has failed before shutdown.
-        while queue.state.withLock({ $0.deleteAttempts["m0", default: 0] }) < 3 { await Task.yield() }
-        shutdown.trigger()
-        await run.value
+        await testGracefulShutdown { trigger in
+            let run = Task { await worker.run() }
+            // Every delete attempt (three) has failed before shutdown.
+            while queue.state.withLock({ $0.deleteAttempts["m0", default: 0] }) < 3 { await Task.yield() }
+            trigger.triggerGracefulShutdown()
+            await run.value
+        }
         #expect(worker.processor.tally.snapshot.messagesDeleted == 0)
         #expect(queue.state.withLock { $0.inFlight.keys.contains("m0") })
     }
@@ -133,11 +136,12 @@ import Testing
         queue.state.withLock { $0.staleReceipts = ["m0"] }
         let keys = ["image/a.png", "image/b.png"]
         let worker = worker(queue, copier: MemoryCopier(sources: keys), table: MemoryTable(rows: keys), drain: false)
-        let shutdown = ShutdownSignal()
-        let run = Task { await worker.run(shutdown: shutdown) }
-        while worker.processor.tally.snapshot.migrated < 2 || queue.state.withLock({ $0.deleteAttempts.count }) < 2 { await Task.yield() }
-        shutdown.trigger()
-        await run.value
+        await testGracefulShutdown { trigger in
+            let run = Task { await worker.run() }
+            while worker.processor.tally.snapshot.migrated < 2 || queue.state.withLock({ $0.deleteAttempts.count }) < 2 { await Task.yield() }
+            trigger.triggerGracefulShutdown()
+            await run.value
+        }
         #expect(worker.processor.tally.snapshot.messagesDeleted == 1)
         #expect(queue.state.withLock { $0.deleteAttempts["m0"] } == 1)
         #expect(queue.state.withLock { $0.deleted } == ["m1"])
@@ -149,13 +153,14 @@ import Testing
         let table = MemoryTable(rows: ["image/a.png"])
         table.state.withLock { $0.failuresBeforeSuccess = 1; $0.failure = .permanent }  // first delivery: update fails after copy
         let first = worker(queue, copier: copier, table: table, drain: false)
-        let shutdown = ShutdownSignal()
-        let run = Task { await first.run(shutdown: shutdown) }
-        while first.processor.tally.snapshot.failed < 1 { await Task.yield() }
-        shutdown.trigger()
-        await run.value
+        await testGracefulShutdown { trigger in
+            let run = Task { await first.run() }
+            while first.processor.tally.snapshot.failed < 1 { await Task.yield() }
+            trigger.triggerGracefulShutdown()
+            await run.value
+        }
         queue.expireVisibility()
-        await worker(queue, copier: copier, table: table).run(shutdown: ShutdownSignal())
+        await worker(queue, copier: copier, table: table).run()
         #expect(table.rows == ["avatar/a.png"])
         #expect(queue.state.withLock { $0.deleted } == ["m0"])
     }
@@ -163,12 +168,13 @@ import Testing
     @Test func shutdownStopsAnIdleWorkerPromptly() async {
         let queue = MemoryQueue(bodies: [])
         let worker = worker(queue, copier: MemoryCopier(), table: MemoryTable(), drain: false)
-        let shutdown = ShutdownSignal()
         let started = ContinuousClock.now
-        let run = Task { await worker.run(shutdown: shutdown) }
-        while queue.state.withLock({ $0.receives }) < 1 { await Task.yield() }  // in its (20 s) long poll
-        shutdown.trigger()
-        await run.value
+        await testGracefulShutdown { trigger in
+            let run = Task { await worker.run() }
+            while queue.state.withLock({ $0.receives }) < 1 { await Task.yield() }  // in its (20 s) long poll
+            trigger.triggerGracefulShutdown()
+            await run.value
+        }
         #expect(ContinuousClock.now - started < .seconds(2))
     }
 
@@ -178,7 +184,7 @@ import Testing
         let table = MemoryTable(rows: keys)
         table.state.withLock { $0.failuresBeforeSuccess = 1500 }  // an outage spanning many attempts (about a second)
         let worker = worker(queue, copier: MemoryCopier(sources: keys), table: table)
-        await worker.run(shutdown: ShutdownSignal())
+        await worker.run()
         let state = queue.state.withLock { $0 }
         #expect(state.deleted.count == 8)
         #expect(table.rows.allSatisfy { $0.hasPrefix("avatar/") })
