@@ -1,6 +1,8 @@
 import Synchronization
 
-/// A one-way "stop now" flag that long-running loops poll and blocking waits subscribe to.
+/// A one-way "stop now" flag that long-running loops poll and blocking waits subscribe to: the
+/// worker's start-up checks (before its service group runs) and the backfill. The worker itself
+/// runs on swift-service-lifecycle's graceful shutdown.
 ///
 /// Graceful shutdown is not cancellation: work in flight may finish; only new work stops.
 public final class ShutdownSignal: Sendable {
@@ -44,20 +46,6 @@ public final class ShutdownSignal: Sendable {
         } onCancel: {
             task.cancel()
         }
-    }
-
-    /// Returns once shutdown is requested, or at once if the calling task is cancelled.
-    public func wait() async {
-        let (stream, continuation) = AsyncStream.makeStream(of: Void.self)
-        let id: Int? = state.withLock { state in
-            guard !state.triggered else { return nil }
-            defer { state.nextID += 1 }
-            state.handlers[state.nextID] = { continuation.finish() }
-            return state.nextID
-        }
-        guard let id else { return }
-        defer { _ = state.withLock { $0.handlers.removeValue(forKey: id) } }
-        for await _ in stream {}  // ends when the handler finishes it, or when this task is cancelled
     }
 
     /// Sleeps for `duration`, returning early on shutdown or cancellation.

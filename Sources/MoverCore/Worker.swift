@@ -188,31 +188,52 @@ public struct Worker: Service {
     /// new messages.
     func processBatch(_ batch: [QueueMessage], visibility: Int, permits: AsyncPermits, deleter: MessageDeleter) async {
         let pending = PendingMessages(batch)
-        let heartbeat = Task { [queue, logger] in
-            let interval = max(Duration.milliseconds(250), .seconds(visibility) / 3)
-            while true {
+        // The heartbeat is a sibling of the messages' work and ends when the last of them does.
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask { [self] in
+                await heartbeat(pending, visibility: visibility)
+                return false
+            }
+            group.addTask { [self] in
+                await settle(batch, pending: pending, permits: permits, deleter: deleter)
+                return true
+            }
+            for await settled in group where settled { group.cancelAll() }
+        }
+    }
+
+    /// Keeps the messages still pending invisible (every third of the visibility timeout) until cancelled.
+    private func heartbeat(_ pending: PendingMessages, visibility: Int) async {
+        let interval = max(Duration.milliseconds(250), .seconds(visibility) / 3)
+        while !Task.isCancelled {
+            do {
                 try await Task.sleep(for: interval)
-                let messages = pending.messages
-                guard !messages.isEmpty else { continue }
-                do {
-                    let failed = try await queue.extendVisibility(messages, seconds: visibility)
-                    if !failed.isEmpty {
-                        // Another consumer may receive these before they are done: the work is
-                        // idempotent, but say so.
-                        MoverMetrics.messagesAtRisk(failed.count)
-                        logger.warning("visibility of messages in progress could not be extended; they may be delivered again", metadata: [
-                            "message_ids": "\(failed.map(\.message.id).joined(separator: ","))",
-                            "error_codes": "\(Set(failed.map(\.code)).sorted().joined(separator: ","))",
-                        ])
-                    }
-                } catch is CancellationError {
-                    return
-                } catch {
-                    logger.warning("visibility heartbeat failed", metadata: ["error": "\(error)", "messages": "\(messages.count)"])
+            } catch {
+                return
+            }
+            let messages = pending.messages
+            guard !messages.isEmpty else { continue }
+            do {
+                let failed = try await queue.extendVisibility(messages, seconds: visibility)
+                if !failed.isEmpty {
+                    // Another consumer may receive these before they are done: the work is
+                    // idempotent, but say so.
+                    MoverMetrics.messagesAtRisk(failed.count)
+                    logger.warning("visibility of messages in progress could not be extended; they may be delivered again", metadata: [
+                        "message_ids": "\(failed.map(\.message.id).joined(separator: ","))",
+                        "error_codes": "\(Set(failed.map(\.code)).sorted().joined(separator: ","))",
+                    ])
                 }
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.warning("visibility heartbeat failed", metadata: ["error": "\(error)", "messages": "\(messages.count)"])
             }
         }
-        defer { heartbeat.cancel() }
+    }
+
+    /// Processes each message of `batch` at once and settles it as soon as it is done.
+    private func settle(_ batch: [QueueMessage], pending: PendingMessages, permits: AsyncPermits, deleter: MessageDeleter) async {
         await withTaskGroup(of: Void.self) { group in
             for message in batch {
                 group.addTask { [processor, queue, logger] in
