@@ -93,7 +93,7 @@ public final class Runtime: Sendable {
             logger.warning("PostgreSQL is unreachable at start; messages will be held until it answers", metadata: [
                 "db": "\(redacted)", "error": "\(error.message)",
             ])
-        } catch let error as PostgresError where error.code == .connectionFailed {
+        } catch let error as PostgresError where error.code == .connectionFailed || error.code == .authenticationFailed {
             throw RuntimeError(
                 "cannot connect to PostgreSQL with DB_CONN_STRING '\(ConnectionString.redacted(try settings.connectionString()))': \(error.message)")
         } catch let error as PostgresError where error.sqlState == "42P01" || error.sqlState == "42703" {

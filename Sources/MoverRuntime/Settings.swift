@@ -76,11 +76,12 @@ public struct Settings: Sendable {
         return mapper
     }
 
-    /// A byte count of at least `minimum`.
-    public func bytes(_ setting: Setting, minimum: Int64) throws -> Int64 {
+    /// A byte count from `minimum` to `maximum` (5 GiB by default: S3's largest CopyObject and part).
+    public func bytes(_ setting: Setting, minimum: Int64, maximum: Int64 = 5 * 1024 * 1024 * 1024) throws -> Int64 {
         let raw = try required(setting)
-        guard let value = Int64(raw), value >= minimum else {
-            throw SettingsError(variable: setting.variable, flag: setting.flag, problem: "'\(raw)' is not a byte count of at least \(minimum)")
+        guard let value = Int64(raw.trimmingWhitespace()), (minimum...maximum).contains(value) else {
+            throw SettingsError(variable: setting.variable, flag: setting.flag,
+                                problem: "'\(raw)' is not a byte count from \(minimum) to \(maximum)")
         }
         return value
     }

@@ -25,7 +25,7 @@ final class PostgresConnection {
         guard PQstatus(handle) == CONNECTION_OK else {
             // Every stored property is set, so deinit runs on this throw and finishes the handle.
             let message = ConnectionString.scrubbed(Self.errorMessage(handle), conninfo: conninfo)
-            throw PostgresError(code: .connectionFailed, message: message)
+            throw PostgresError(code: Self.isRefusal(message) ? .authenticationFailed : .connectionFailed, message: message)
         }
         // Server NOTICEs would otherwise go to stderr.
         PQsetNoticeProcessor(handle, { _, _ in }, nil)
@@ -83,6 +83,15 @@ final class PostgresConnection {
         }
         output.affectedRows = Int(String(cString: PQcmdTuples(result))) ?? 0
         return output
+    }
+
+    /// Whether a failed connection was refused rather than unreachable. libpq reports no SQLSTATE
+    /// for a failed connection, only the server's (or its own) message, so this reads the message:
+    /// a refused password or pg_hba.conf entry (28P01, 28000), or a TLS or certificate failure.
+    static func isRefusal(_ message: String) -> Bool {
+        let text = message.lowercased()
+        return ["authentication failed", "pg_hba.conf", "certificate", "ssl", "role \"", "does not exist"].contains { text.contains($0) }
+            && !text.contains("connection refused") && !text.contains("timeout expired")
     }
 
     private static func errorMessage(_ handle: OpaquePointer) -> String {

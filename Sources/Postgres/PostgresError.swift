@@ -7,6 +7,8 @@ public struct PostgresError: Error, Sendable, Hashable, CustomStringConvertible 
         fileprivate let name: String
         /// No connection could be established (server down, bad host, bad password).
         public static let connectionFailed = Code(name: "connection failed")
+        /// The server refused the credentials, or TLS failed (a certificate, say): retrying will not help.
+        public static let authenticationFailed = Code(name: "authentication failed")
         /// The connection broke during a statement; whether it committed is unknown.
         public static let connectionLost = Code(name: "connection lost")
         /// The server rejected the statement; see ``PostgresError/sqlState``.

@@ -91,7 +91,8 @@ struct PostgresClientTests {
             try await other.execute("SELECT 1")
         } throws: { error in
             guard let error = error as? PostgresError else { return false }
-            return error.code == .connectionFailed && !"\(error)".contains("definitely-wrong-pw")
+            // Refused, not unreachable: permanent, so nothing is held waiting for it.
+            return error.code == .authenticationFailed && !error.isTransient && !"\(error)".contains("definitely-wrong-pw")
         }
         other.shutdown()
         client.shutdown()

@@ -17,6 +17,7 @@ import Testing
         #expect(PostgresError(code: .connectionFailed, message: "could not connect").isTransient)
         #expect(PostgresError(code: .connectionLost, message: "server closed the connection").isTransient)
         #expect(!PostgresError(code: .statementFailed, message: "no state").isTransient)
+        #expect(!PostgresError(code: .authenticationFailed, message: "password authentication failed").isTransient)
         #expect(PostgresError(code: .statementFailed, sqlState: "22001", message: "").isDataError)
         #expect(PostgresError(code: .statementFailed, sqlState: "23502", message: "").isDataError)
         #expect(!PostgresError(code: .statementFailed, sqlState: "40001", message: "").isDataError)
