@@ -6,7 +6,7 @@ import Synchronization
 
 /// Readiness for `/readyz`: the database and the queue answer.
 ///
-/// A background task checks both every `interval` (`SELECT 1`, and `GetQueueAttributes` when a
+/// As a service, it checks both every `interval` (`SELECT 1`, and `GetQueueAttributes` when a
 /// queue is configured) and keeps the latest result, so a probe is answered at once and never
 /// waits on a hung dependency: a result older than three intervals counts as not ready.
 public final class ReadinessProbe: Service {
@@ -22,7 +22,6 @@ public final class ReadinessProbe: Service {
     private let interval: Duration
     private let logger: Logger
     private let latest = Mutex<Result?>(nil)
-    private let task = Mutex<Task<Void, Never>?>(nil)
 
     public init(database: PostgresClient, sqs: SQSClient?, queueURL: String?, interval: Duration = .seconds(5), logger: Logger) {
         self.database = database
@@ -48,16 +47,7 @@ public final class ReadinessProbe: Service {
         }
     }
 
-    /// Starts the background checks outside a service group (the backfill); ``stop()`` ends them.
-    public func start() {
-        let checker = Task { [self] in await run() }
-        task.withLock { $0 = checker }
-    }
 
-    /// Stops the background checks.
-    public func stop() {
-        task.withLock { $0?.cancel() }
-    }
 
     /// The latest result, judged stale after three intervals.
     public func status(now: ContinuousClock.Instant = .now) -> (ready: Bool, detail: String) {

@@ -5,6 +5,8 @@ import Logging
 import MoverCore
 import MoverRuntime
 import Observability
+import ServiceLifecycle
+import UnixSignals
 
 struct BackfillCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -72,21 +74,26 @@ struct BackfillCommand: AsyncParsableCommand {
                 HealthStatus(healthy: true, detail: "backfill running")
             }, logger: logger)
         }
-        metrics?.startBackground()
 
         let started = ContinuousClock.now
-        let task = Task { await backfill.run(startAfter: startAfter) }
-        let shutdown = ShutdownSignal()
-        Signals.install(shutdown) { number in
-            logger.notice("signal received; stopping the backfill", metadata: ["signal": "\(number)"])
-            task.cancel()
-        }
+        let run = BackfillRun(backfill, startAfter: startAfter)
         let progress = ProgressReporter(tally: backfill.tally, backfill: backfill.progress, interactive: !dryRun && Terminal.isInteractive,
                                         logger: logger).start()
-        let result = await task.value
+        // One lifecycle, as in the worker: the observability services first, the run last. SIGTERM
+        // (or SIGINT) stops the run; when it returns, the group shuts the rest down.
+        let services = (metrics?.services ?? []).map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+            + [.init(service: run, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup)]
+        var groupLogger = logger
+        groupLogger.logLevel = max(logger.logLevel, .notice)
+        do {
+            try await ServiceGroup(configuration: ServiceGroupConfiguration(
+                services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: groupLogger)).run()
+        } catch {
+            logger.warning("service group ended with an error", metadata: ["error": "\(error)"])
+        }
         progress.cancel()
         _ = await progress.value
-        await metrics?.shutdown()
+        guard let result = run.result else { throw ExitCode(1) }
         let elapsed = ContinuousClock.now - started
         for line in Summary.lines(result.tally, elapsed: elapsed, listed: result.listed) { print(line) }
         if let error = result.listingError { print("listing stopped early: \(error)") }

@@ -12,8 +12,8 @@ struct MetricsEndpoint {
     let queueDepth: QueueDepthMonitor?
 
     /// Installs the Prometheus backend and starts the server; nil when no port is configured.
-    /// Call before any work starts, so that every metric lands in the registry. The probe and
-    /// the monitor run as ``services`` (the worker) or through ``startBackground()`` (the backfill).
+    /// Call before any work starts, so that every metric lands in the registry. The server, the
+    /// probe and the monitor then run as ``services``.
     static func startIfConfigured(
         runtime: Runtime, queueURL: String?, liveness: @escaping @Sendable () -> HealthStatus, logger: Logger
     ) async throws -> MetricsEndpoint? {
@@ -36,14 +36,6 @@ struct MetricsEndpoint {
     /// group that lists them before the work they observe, so they stop after it.
     var services: [any Service] {
         [ServerService(server: server)] + [readiness as (any Service)?, queueDepth as (any Service)?].compactMap { $0 }
-    }
-
-    /// Outside a service group: the probe runs until ``shutdown()``.
-    func startBackground() { readiness?.start() }
-
-    func shutdown() async {
-        readiness?.stop()
-        await server.shutdown()
     }
 
     /// Serves until graceful shutdown, then closes the listener.
