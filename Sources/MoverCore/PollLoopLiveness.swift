@@ -9,7 +9,8 @@ import Synchronization
 public final class PollLoopLiveness: Sendable {
     private struct State {
         var lastTick: ContinuousClock.Instant
-        var waiting = 0
+        /// Why each wait in progress waits.
+        var waiting: [String] = []
         var stopped = false
     }
 
@@ -25,10 +26,16 @@ public final class PollLoopLiveness: Sendable {
     /// A loop turned.
     public func tick() { state.withLock { $0.lastTick = .now } }
 
-    /// Runs `wait` (waiting for capacity) without counting its duration against the loop.
-    public func waiting<T>(_ wait: () async throws -> T) async rethrows -> T {
-        state.withLock { $0.waiting += 1; $0.lastTick = .now }
-        defer { state.withLock { $0.waiting -= 1; $0.lastTick = .now } }
+    /// Runs `wait` (waiting for capacity, or for the start-up checks) without counting its
+    /// duration against the loop; `reason` is what the probe reports meanwhile.
+    public func waiting<T>(_ reason: String = "waiting for in-flight work to finish", _ wait: () async throws -> T) async rethrows -> T {
+        state.withLock { $0.waiting.append(reason); $0.lastTick = .now }
+        defer {
+            state.withLock { state in
+                if let index = state.waiting.firstIndex(of: reason) { state.waiting.remove(at: index) }
+                state.lastTick = .now
+            }
+        }
         return try await wait()
     }
 
@@ -39,7 +46,7 @@ public final class PollLoopLiveness: Sendable {
     public func check(now: ContinuousClock.Instant = .now) -> (alive: Bool, detail: String) {
         state.withLock { state in
             if state.stopped { return (false, "receive loops have stopped") }
-            if state.waiting > 0 { return (true, "waiting for in-flight work to finish") }
+            if let reason = state.waiting.last { return (true, reason) }
             let silent = now - state.lastTick
             return silent <= staleAfter
                 ? (true, "receive loop turned \(silent.components.seconds) s ago")

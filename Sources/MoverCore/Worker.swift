@@ -104,7 +104,7 @@ public struct Worker: Service {
             liveness.tick()
             // During an outage the held messages wait for the dependency; new ones would only wait too.
             if processor.health.outage != nil && permits.inUse > 0 {
-                await liveness.waiting { await Self.pause(.milliseconds(250)) }
+                await liveness.waiting("holding in-flight messages through a dependency outage") { await Self.pause(.milliseconds(250)) }
                 continue
             }
             // Wait for a worthwhile batch: receiving as each permit comes back would mean many

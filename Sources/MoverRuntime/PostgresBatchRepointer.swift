@@ -19,8 +19,9 @@ public final class PostgresBatchRepointer: PathRepointer {
     /// - Parameter linger: how long a batch waits for more requests; worth a few milliseconds when
     ///   the path column has no index, because every statement then scans the whole table.
     public init(client: PostgresClient, table: AvatarTable, maxBatch: Int = 1000, linger: Duration = .zero) {
-        // When every waiter of a running batch is cancelled (the grace period's end), so is its statement.
-        coalescer = Coalescer(maxBatch: maxBatch, linger: linger, abandoned: { client.cancelRunningStatement() }) { requests in
+        // A batch runs in its first request's task: cancelling that task (the grace period's
+        // end) cancels the statement too (PQcancel).
+        coalescer = Coalescer(maxBatch: maxBatch, linger: linger) { requests in
             do {
                 return try await Self.repoint(requests, client: client, table: table).map { .success($0) }
             } catch let error as PostgresError where requests.count > 1 && error.isDataError {

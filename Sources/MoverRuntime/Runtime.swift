@@ -3,6 +3,7 @@ public import CurlHTTP
 public import Logging
 public import MoverCore
 public import Postgres
+import ServiceLifecycle
 
 /// The live clients of one run, built from ``Settings``. Call ``shutdown()`` when done.
 public final class Runtime: Sendable {
@@ -139,19 +140,23 @@ public final class Runtime: Sendable {
     }
 
     /// Runs a start-up check, retrying transient failures (an endpoint that is down or answering
-    /// 5xx) with capped backoff until `shutdown`; permanent failures (access denied, no such queue) throw.
-    public func untilAvailable<T: Sendable>(_ what: String, shutdown: ShutdownSignal, _ check: @escaping @Sendable () async throws -> T) async throws -> T {
+    /// 5xx) with capped backoff; permanent failures (access denied, no such queue) throw. Returns
+    /// nil when graceful shutdown (SIGTERM) comes first.
+    public func untilAvailable<T: Sendable>(_ what: String, _ check: @escaping @Sendable () async throws -> T) async throws -> T? {
+        let backoff = Backoff(initial: .milliseconds(500), cap: .seconds(20), jitter: 1...1)
         var attempt = 0
-        while true {
+        while !Task.isShuttingDownGracefully {
             do {
-                return try await check()
-            } catch where error.failureClass != .permanent && !shutdown.isTriggered {
+                return try await cancelWhenGracefulShutdown { try await check() }
+            } catch where error.failureClass != .permanent || Task.isShuttingDownGracefully {
+                if Task.isShuttingDownGracefully { return nil }
                 attempt += 1
-                let pause = min(Duration.seconds(20), .milliseconds(500) * (1 << min(attempt, 6)))
+                let pause = backoff.delay(attempt: attempt)
                 logger.warning("\(what) is not available yet; retrying", metadata: ["error": "\(error)", "retry_in": "\(pause)"])
-                await shutdown.sleep(for: pause)
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
             }
         }
+        return nil
     }
 
     /// For `/healthz`: false, with a reason, once a database call has run longer than its

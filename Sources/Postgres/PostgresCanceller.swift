@@ -1,11 +1,9 @@
 internal import CLibPQ
 
-/// Sends a cancel request for one connection's running statement (`PQcancel`), from any thread.
-///
-/// `@unchecked Sendable`: the `PGcancel` is created once (`PQgetCancel`) and never changed;
-/// libpq documents `PQcancel` as safe to call from any thread, and the object is freed exactly
-/// once, in `deinit`, when no thread holds it any more.
-final class PostgresCanceller: @unchecked Sendable {
+/// Sends a cancel request for one connection's running statement (`PQcancel`). Owned by its
+/// connection and used, like it, only on the client's dedicated thread: `PQcancel` blocks while
+/// it connects to the server.
+final class PostgresCanceller {
     private let handle: OpaquePointer
 
     init(_ handle: OpaquePointer) {

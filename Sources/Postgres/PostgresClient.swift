@@ -19,9 +19,7 @@ public final class PostgresClient: Sendable {
                 limits: SessionLimits = SessionLimits()) {
         self.maxReconnectDelay = maxReconnectDelay
         state = PostgresWorkerState(conninfo: conninfo, applicationName: applicationName, logger: logger,
-                                    maxDelay: maxReconnectDelay, limits: limits) { [jobs] canceller in
-            jobs.mutex.withLock { $0.canceller = canceller }
-        }
+                                    maxDelay: maxReconnectDelay, limits: limits)
         // A serial queue of its own: libdispatch gives it a dedicated (overcommit) thread, never one
         // of Swift's cooperative pool, so blocking libpq calls starve nothing.
         DispatchQueue(label: "s3-mover.postgres").async { [jobs, state] in
@@ -48,45 +46,46 @@ public final class PostgresClient: Sendable {
 
     /// Runs `body` with the connection on the dedicated thread and returns its result.
     ///
-    /// Cancelling the calling task drops the job if it has not started, and sends a cancel request
-    /// (`PQcancel`) for it if it is running: the statement then fails with SQLSTATE 57014 at once
-    /// instead of waiting on its lock or its scan.
+    /// Cancelling the calling task drops the job if it has not started. If it has, the thread
+    /// sends a cancel request (`PQcancel`), again every second while the statement still runs,
+    /// and starts no further statement of the job: the statement then fails with SQLSTATE 57014
+    /// instead of waiting on its lock or its scan. The caller waits at most
+    /// ``PostgresCall/cancelledWaitLimit`` for that, so a server that no longer answers cannot
+    /// hold up a shutdown.
     func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
         let id = jobs.mutex.withLock { queue in
             defer { queue.nextID += 1 }
             return queue.nextID
         }
+        let call = PostgresCall<T>()
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
+            try await call.wait {
                 let accepted = jobs.mutex.withLock { queue in
                     guard !queue.shutDown else { return false }
                     queue.jobs.append(PostgresJobQueue.Job(
                         id: id,
-                        run: { state in continuation.resume(with: Result { try state.run(body) }) },
-                        abandon: { continuation.resume(throwing: CancellationError()) }))
+                        run: { state in call.resume(with: Result { try state.run(body, isCancelled: { call.isCancelRequested }) }) },
+                        abandon: { call.resume(with: .failure(CancellationError())) }))
                     return true
                 }
                 if accepted {
                     jobs.signal.signal()
                 } else {
-                    continuation.resume(throwing: PostgresError(code: .clientShutDown, message: "the PostgreSQL client is shut down"))
+                    call.resume(with: .failure(PostgresError(code: .clientShutDown, message: "the PostgreSQL client is shut down")))
                 }
             }
         } onCancel: {
-            let (abandoned, canceller) = jobs.mutex.withLock { queue -> (PostgresJobQueue.Job?, PostgresCanceller?) in
-                if let index = queue.jobs.firstIndex(where: { $0.id == id }) { return (queue.jobs.remove(at: index), nil) }
-                return (nil, queue.running?.id == id ? queue.canceller : nil)
+            let abandoned = jobs.mutex.withLock { queue -> PostgresJobQueue.Job? in
+                guard let index = queue.jobs.firstIndex(where: { $0.id == id }) else { return nil }
+                return queue.jobs.remove(at: index)
             }
-            abandoned?.abandon()
-            canceller?.cancel()
+            if let abandoned {
+                abandoned.abandon()
+            } else {
+                // Running (or not queued yet): the thread sees the request.
+                call.requestCancel()
+            }
         }
-    }
-
-    /// Asks the server to cancel the statement running now, if any (`PQcancel`); it then fails
-    /// with SQLSTATE 57014. For callers whose waiters have all gone (shutdown).
-    public func cancelRunningStatement() {
-        let canceller = jobs.mutex.withLock { $0.running == nil ? nil : $0.canceller }
-        canceller?.cancel()
     }
 
     /// Runs one parameterised statement; values bind to `$1`, `$2`, ... and are never pasted into SQL.
@@ -141,8 +140,6 @@ final class PostgresJobQueue: Sendable {
         var shutDown = false
         /// The job on the thread now, and when it started; nil when idle.
         var running: (id: Int, since: ContinuousClock.Instant)?
-        /// Cancels the current connection's running statement.
-        var canceller: PostgresCanceller?
     }
     let mutex = Mutex(State())
     let signal = DispatchSemaphore(value: 0)
@@ -168,21 +165,21 @@ final class PostgresWorkerState: @unchecked Sendable {
     private var lastError: PostgresError?
 
     private let limits: SessionLimits
-    /// Told of each new connection's canceller, for other threads.
-    private let onConnect: @Sendable (PostgresCanceller?) -> Void
 
-    init(conninfo: String, applicationName: String, logger: Logger, maxDelay: Duration, limits: SessionLimits,
-         connected: @escaping @Sendable (PostgresCanceller?) -> Void) {
+    init(conninfo: String, applicationName: String, logger: Logger, maxDelay: Duration, limits: SessionLimits) {
         self.limits = limits
-        self.onConnect = connected
         self.conninfo = conninfo
         self.applicationName = applicationName
         self.logger = logger
         self.maxDelay = maxDelay
     }
 
-    func run<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+    /// Runs one job's `body`; `isCancelled` tells the connection that its caller has gone.
+    func run<T>(_ body: (PostgresConnection) throws -> T, isCancelled: @escaping @Sendable () -> Bool) throws -> T {
+        if isCancelled() { throw PostgresError.cancelledBeforeStart }
         let connection = try connected()
+        connection.isCancelled = isCancelled
+        defer { connection.isCancelled = nil }
         do {
             return try body(connection)
         } catch let error as PostgresError {
@@ -207,7 +204,6 @@ final class PostgresWorkerState: @unchecked Sendable {
             failures = 0
             lastError = nil
             connection = fresh
-            onConnect(fresh.makeCanceller())
             return fresh
         } catch let error as PostgresError {
             failures += 1

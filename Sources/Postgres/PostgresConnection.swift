@@ -1,4 +1,7 @@
 internal import CLibPQ
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One libpq connection. Owns its `PGconn*` and finishes it exactly once in `deinit`.
 ///
@@ -35,23 +38,32 @@ final class PostgresConnection {
         PQfinish(handle)
     }
 
-    /// A handle that cancels this connection's running statement from any thread.
-    func makeCanceller() -> PostgresCanceller? {
-        PQgetCancel(handle).map(PostgresCanceller.init)
-    }
+    /// Sends this connection's cancel requests; made on first use.
+    private lazy var canceller: PostgresCanceller? = PQgetCancel(handle).map(PostgresCanceller.init)
+
+    /// Whether the current job's caller has gone; set for the length of each job.
+    var isCancelled: (@Sendable () -> Bool)?
 
     /// Whether the connection is still usable.
     var isHealthy: Bool { PQstatus(handle) == CONNECTION_OK }
 
-    /// Runs one parameterised statement (`$1`, `$2`, ...) in text format. Blocks.
+    /// Runs one parameterised statement (`$1`, `$2`, ...) in text format. Blocks, but no longer
+    /// than it takes the server to act on a cancel request once ``isCancelled`` says so.
     func execute(_ sql: String, _ parameters: [String?]) throws -> PostgresRows {
-        let result: OpaquePointer? = withOptionalCStringArray(parameters) { values in
-            PQexecParams(handle, sql, Int32(parameters.count), nil, values, nil, nil, 0)
+        if isCancelled?() == true { throw PostgresError.cancelledBeforeStart }
+        let sent = withOptionalCStringArray(parameters) { values in
+            PQsendQueryParams(handle, sql, Int32(parameters.count), nil, values, nil, nil, 0)
         }
-        guard let result else {
-            throw PostgresError(code: isHealthy ? .statementFailed : .connectionLost, message: Self.errorMessage(handle))
+        guard sent == 1 else { throw failure() }
+        // One statement gives one result; read to the end (NULL) so the connection is idle again.
+        var first: OpaquePointer?
+        defer { if let first { PQclear(first) } }
+        while true {
+            try awaitResult()
+            guard let result = PQgetResult(handle) else { break }
+            if first == nil { first = result } else { PQclear(result) }
         }
-        defer { PQclear(result) }
+        guard let result = first else { throw failure() }
         switch PQresultStatus(result) {
         case PGRES_TUPLES_OK, PGRES_COMMAND_OK:
             return Self.rows(of: result)
@@ -61,6 +73,30 @@ final class PostgresConnection {
             let code: PostgresError.Code = isHealthy ? .statementFailed : .connectionLost
             throw PostgresError(code: code, sqlState: sqlState, message: message.trimmingTrailingWhitespace())
         }
+    }
+
+    /// Waits until a result can be read without blocking. While the caller is gone, sends a
+    /// cancel request, and again every second: one that reaches the server before the statement
+    /// does is lost.
+    private func awaitResult() throws {
+        var lastCancel: ContinuousClock.Instant?
+        while PQisBusy(handle) == 1 {
+            if isCancelled?() == true, lastCancel.map({ ContinuousClock.now - $0 >= .seconds(1) }) ?? true {
+                canceller?.cancel()
+                lastCancel = .now
+            }
+            let socket = PQsocket(handle)
+            guard socket >= 0 else { throw failure() }
+            var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&descriptor, 1, 100)
+            if ready < 0 && errno != EINTR { throw failure() }
+            if ready > 0, PQconsumeInput(handle) == 0 { throw failure() }
+        }
+    }
+
+    /// The connection's own error, when there is no result to read it from.
+    private func failure() -> PostgresError {
+        PostgresError(code: isHealthy ? .statementFailed : .connectionLost, message: Self.errorMessage(handle))
     }
 
     private static func rows(of result: OpaquePointer) -> PostgresRows {
@@ -119,6 +155,3 @@ extension String {
     }
 }
 
-#if canImport(Glibc)
-import Glibc
-#endif

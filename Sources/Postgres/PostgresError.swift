@@ -47,6 +47,12 @@ public struct PostgresError: Error, Sendable, Hashable, CustomStringConvertible 
         return sqlState.hasPrefix("22") || sqlState.hasPrefix("23")
     }
 
+    /// A statement not started because its caller had been cancelled (SQLSTATE 57014, as if the
+    /// server had cancelled it).
+    static var cancelledBeforeStart: PostgresError {
+        PostgresError(code: .statementFailed, sqlState: "57014", message: "canceling statement due to user request (before it started)")
+    }
+
     public var description: String {
         "PostgreSQL \(code)\(sqlState.map { " (SQLSTATE \($0))" } ?? ""): \(message)"
     }

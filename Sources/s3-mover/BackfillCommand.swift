@@ -5,8 +5,6 @@ import Logging
 import MoverCore
 import MoverRuntime
 import Observability
-import ServiceLifecycle
-import UnixSignals
 
 struct BackfillCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -79,15 +77,9 @@ struct BackfillCommand: AsyncParsableCommand {
         let run = BackfillRun(backfill, startAfter: startAfter)
         let progress = ProgressReporter(tally: backfill.tally, backfill: backfill.progress, interactive: !dryRun && Terminal.isInteractive,
                                         logger: logger).start()
-        // One lifecycle, as in the worker: the observability services first, the run last. SIGTERM
-        // (or SIGINT) stops the run; when it returns, the group shuts the rest down.
-        let services = (metrics?.services ?? []).map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
-            + [.init(service: run, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup)]
-        var groupLogger = logger
-        groupLogger.logLevel = max(logger.logLevel, .notice)
+        // One lifecycle, as in the worker: SIGTERM (or SIGINT) stops the run.
         do {
-            try await ServiceGroup(configuration: ServiceGroupConfiguration(
-                services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: groupLogger)).run()
+            try await runtime.run(run, alongside: metrics?.services ?? [])
         } catch {
             logger.warning("service group ended with an error", metadata: ["error": "\(error)"])
         }

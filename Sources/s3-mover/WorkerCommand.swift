@@ -4,8 +4,6 @@ import ArgumentParser
 import MoverCore
 import MoverRuntime
 import Observability
-import ServiceLifecycle
-import UnixSignals
 
 struct WorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -53,63 +51,33 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = LogSetup.logger()
-        // Until the service group runs, a signal ends the start-up checks; a second one exits at once.
-        let startup = ShutdownSignal()
-        Signals.install(startup) { number in
-            logger.notice("signal received; finishing in-flight work", metadata: ["signal": "\(number)"])
-        }
-        let (runtime, worker, metrics) = try await Failure.guarding {
+        let (runtime, run, metrics) = try await Failure.guarding {
             let settings = try self.settings.settings([.rowWait: rowWait])
-            let queueURL = try settings.queueURL()
-            let rowWait = try settings.rowWait()
-            let sourceBucket = try settings.bucket(.sourceBucket)
             let runtime = try Runtime(settings: settings, logger: logger)
-            let sqs = try runtime.sqs()
-            let queue = SQSMessageQueue(client: sqs, queueURL: queueURL)
-            // Fail fast on a wrong queue, wrong credentials or a missing table; wait out an outage.
-            _ = try await runtime.untilAvailable("SQS", shutdown: startup) {
-                try await sqs.queueAttributes(queueURL: queueURL, names: ["QueueArn"])
-            }
-            try await runtime.checkDatabase(tolerateOutage: true)
-            let pathIndexed = await runtime.checkPathIndex(create: createIndex)
-            let processor = MessageProcessor(sourceBucket: sourceBucket, handler: try runtime.handler(pathIndexed: pathIndexed),
-                                             tally: MigrationTally(), logger: logger, rowWait: rowWait)
-            let worker = Worker(
-                queue: queue, processor: processor,
-                configuration: .init(concurrency: concurrency, waitSeconds: waitSeconds, drain: drain, receivers: receivers),
-                logger: logger)
-            let liveness = worker.liveness
-            let metrics = try await MetricsEndpoint.startIfConfigured(runtime: runtime, queueURL: queueURL, liveness: {
+            _ = try settings.bucket(.sourceBucket)
+            let options = WorkerRun.Options(
+                queueURL: try settings.queueURL(),
+                worker: .init(concurrency: concurrency, waitSeconds: waitSeconds, drain: drain, receivers: receivers),
+                rowWait: try settings.rowWait(), createIndex: createIndex)
+            let run = WorkerRun(runtime: runtime, options: options, logger: logger)
+            let liveness = run.liveness
+            let metrics = try await MetricsEndpoint.startIfConfigured(runtime: runtime, queueURL: options.queueURL, liveness: {
                 let database = runtime.databaseLiveness()
                 guard database.alive else { return HealthStatus(healthy: false, detail: database.detail ?? "database call stuck") }
                 let check = liveness.check()
                 return HealthStatus(healthy: check.alive, detail: check.detail)
             }, logger: logger)
-            return (runtime, worker, metrics)
+            return (runtime, run, metrics)
         }
         defer { runtime.shutdown() }
-        if startup.isTriggered { return }
-        let queueURL = (try? runtime.settings.queueURL()) ?? ""
-        logger.info("worker started", metadata: [
-            "queue": "\(queueURL)", "concurrency": "\(concurrency)", "drain": "\(drain)",
-        ])
         let started = ContinuousClock.now
-        // One lifecycle: the observability services first, the worker last, so that on SIGTERM
-        // the worker stops first and they keep answering until it has. When the worker returns
-        // (--drain), the group shuts the rest down. After --shutdown-grace the group cancels the
-        // worker, which makes its unfinished messages visible again.
-        let services = (metrics?.services ?? []).map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
-            + [.init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup)]
-        var groupLogger = logger
-        groupLogger.logLevel = max(logger.logLevel, .notice)
-        var configuration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: groupLogger)
-        configuration.maximumGracefulShutdownDuration = .seconds(shutdownGrace)
-        do {
-            try await ServiceGroup(configuration: configuration).run()
-        } catch {
-            logger.warning("service group ended with an error", metadata: ["error": "\(error)"])
+        // The start-up checks, then the worker, in one service group with the probes. After
+        // --shutdown-grace the group cancels the worker, which makes its unfinished messages
+        // visible again.
+        try await Failure.guarding {
+            try await runtime.run(run, alongside: metrics?.services ?? [], shutdownGrace: .seconds(shutdownGrace))
         }
-        for line in Summary.lines(worker.processor.tally.snapshot, elapsed: ContinuousClock.now - started) {
+        for line in Summary.lines(run.tally.snapshot, elapsed: ContinuousClock.now - started) {
             print(line)
         }
     }

@@ -1,5 +1,6 @@
 import Postgres
 import AWS
+import CurlHTTP
 import Foundation
 import Testing
 
@@ -71,5 +72,29 @@ struct WorkerFlowTests {
         #expect(status == 0)
         #expect(elapsed < .seconds(5))
         #expect(String(decoding: output.wait(), as: UTF8.self).contains("failed            0"))
+    }
+
+    /// SQS is down at start: the worker waits for it inside its service group, /healthz counts the
+    /// wait as alive, and SIGTERM ends the wait at once with exit 0.
+    @Test func sigtermWhileWaitingForSQSAtStartExitsPromptly() async throws {
+        let fixture = try await Fixture.make("startup-wait", queue: true)
+        let port = freeLoopbackPort()
+        var environment = fixture.environment
+        environment["AWS_ENDPOINT_URL_SQS"] = "http://127.0.0.1:\(freeLoopbackPort())"  // nothing listens there
+        environment["METRICS_PORT"] = String(port)
+        let worker = try Command.start(Stack.binary, ["worker"], environment: environment)
+        let errors = worker.standardErrorData()
+        var health = ""
+        let waiting = await eventually(timeout: .seconds(30)) {
+            let response = try? await Stack.http.execute(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(port)/healthz", timeout: .seconds(3)))
+            health = response?.bodyText ?? ""
+            return response?.status == 200 && health.contains("start-up checks")
+        }
+        #expect(waiting, "/healthz answers 200 while the worker waits for SQS: \(health)")
+        let (status, elapsed) = worker.stop(signal: SIGTERM)
+        let stderr = String(decoding: errors.wait(), as: UTF8.self)
+        #expect(status == 0, "\(stderr)")
+        #expect(elapsed < .seconds(5))
+        #expect(!stderr.contains("worker started"), "\(stderr)")
     }
 }

@@ -72,4 +72,33 @@ import Testing
         #expect(try await kept.value == 30)
         #expect(seen.withLock { $0 } == [1, 3])  // the cancelled request was never sent
     }
+
+    /// The request that would run the next batch is cancelled while it waits for company: the
+    /// requests behind it are still answered (by the next in line), and it is never sent.
+    @Test func aCancelledLeaderHandsTheBatchOn() async throws {
+        let seen = Mutex<[Int]>([])
+        let coalescer = Coalescer<Int, Int>(maxBatch: 10, linger: .milliseconds(100)) { inputs in
+            seen.withLock { $0 += inputs }
+            return inputs.map { $0 * 10 }
+        }
+        let cancelled = Task { try await coalescer.submit(1) }
+        let kept = Task { try await coalescer.submit(2) }
+        cancelled.cancel()
+        await #expect(throws: CancellationError.self) { try await cancelled.value }
+        #expect(try await kept.value == 20)
+        #expect(seen.withLock { $0 } == [2])
+    }
+
+    /// Each batch runs in the task of its first request: no task of the coalescer's own.
+    @Test func aBatchRunsInItsFirstRequestsTask() async throws {
+        let coalescer = Coalescer<Int, String>(maxBatch: 10) { inputs in
+            inputs.map { _ in BatchOwner.name ?? "no owner" }
+        }
+        let answer = try await BatchOwner.$name.withValue("caller") { try await coalescer.submit(1) }
+        #expect(answer == "caller")
+    }
+}
+
+private enum BatchOwner {
+    @TaskLocal static var name: String?
 }

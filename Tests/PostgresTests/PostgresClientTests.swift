@@ -44,6 +44,20 @@ struct PostgresClientTests {
         client.shutdown()
     }
 
+    /// A caller cancelled before its statement starts: the statement never runs (the cancel is
+    /// not lost for want of a running statement), and the connection stays usable.
+    @Test func aCancelBeforeTheStatementStartsIsNotLost() async throws {
+        let call = Task { [client] in
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try await client.execute("SELECT pg_sleep(30)")
+        }
+        let started = ContinuousClock.now
+        await #expect { try await call.value } throws: { $0 is CancellationError || ($0 as? PostgresError)?.sqlState == "57014" }
+        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(try await client.execute("SELECT 1").scalar == "1")
+        client.shutdown()
+    }
+
     /// The session's limits are in force: a statement past statement_timeout is cancelled (57014).
     @Test func statementTimeoutIsSet() async throws {
         let limited = PostgresClient(conninfo: TestDatabase.conninfo ?? "", logger: Logger(label: "test"),
