@@ -145,11 +145,13 @@ public struct Backfill: Sendable {
                     }
                 }
                 if Task.isCancelled {
-                    next?.cancel()
                     listingError = "cancelled"
                     break
                 }
             }
+            // The page fetched ahead is not wanted when the run stopped early; it is still awaited.
+            next?.cancel()
+            _ = try? await next?.value
             await group.waitForAll()
         }
         return Result(listed: progress.listedCount, listingError: listingError, tally: tally.snapshot, resumePoint: tracker.resumePoint)

@@ -1,10 +1,14 @@
 import FoundationEssentials
 public import Logging
 public import MoverCore
+public import ServiceLifecycle
 
 /// Shows progress during long runs: a live line on a terminal (stderr), or a structured log
 /// line every `interval` otherwise.
-public struct ProgressReporter: Sendable {
+///
+/// A `Service`: list it before the work it reports on, so that it stops after that work and
+/// its last line is the final count.
+public struct ProgressReporter: Service {
     public let tally: MigrationTally
     /// Known total (seed), if any: gives an ETA.
     public let total: Int?
@@ -24,14 +28,13 @@ public struct ProgressReporter: Sendable {
         self.logger = logger
     }
 
-    /// Starts reporting; cancel the task to stop (a terminal line is then finished with a newline).
-    public func start() -> Task<Void, Never> {
+    /// Reports every `interval` until graceful shutdown, then once more (a terminal line is then
+    /// finished with a newline).
+    public func run() async {
         let started = ContinuousClock.now
-        return Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: interval)
-                report(elapsed: ContinuousClock.now - started, final: Task.isCancelled)
-            }
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            report(elapsed: ContinuousClock.now - started, final: Task.isShuttingDownGracefully || Task.isCancelled)
         }
     }
 

@@ -76,15 +76,13 @@ struct BackfillCommand: AsyncParsableCommand {
         let started = ContinuousClock.now
         let run = BackfillRun(backfill, startAfter: startAfter)
         let progress = ProgressReporter(tally: backfill.tally, backfill: backfill.progress, interactive: !dryRun && Terminal.isInteractive,
-                                        logger: logger).start()
+                                        logger: logger)
         // One lifecycle, as in the worker: SIGTERM (or SIGINT) stops the run.
         do {
-            try await runtime.run(run, alongside: metrics?.services ?? [])
+            try await runtime.run(run, alongside: (metrics?.services ?? []) + [progress])
         } catch {
             logger.warning("service group ended with an error", metadata: ["error": "\(error)"])
         }
-        progress.cancel()
-        _ = await progress.value
         guard let result = run.result else { throw ExitCode(1) }
         let elapsed = ContinuousClock.now - started
         for line in Summary.lines(result.tally, elapsed: elapsed, listed: result.listed) { print(line) }

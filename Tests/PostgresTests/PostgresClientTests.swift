@@ -58,6 +58,30 @@ struct PostgresClientTests {
         client.shutdown()
     }
 
+    /// A server that stops answering mid-statement (its backend process frozen with SIGSTOP, so
+    /// the cancel request cannot act either): a cancelled caller still stops waiting at once.
+    @Test func aCancelledCallerStopsWaitingForAFrozenServer() async throws {
+        let pid = try #require(Int32(try await client.execute("SELECT pg_backend_pid()").scalar ?? ""))
+        let marker = "SELECT pg_sleep(5) -- frozen \(UInt32.random(in: 0...UInt32.max))"
+        let call = Task { [client] in try await client.execute(marker) }
+        let observer = PostgresClient(conninfo: TestDatabase.conninfo ?? "", logger: Logger(label: "test"))
+        defer { observer.shutdown() }
+        while try await observer.execute("SELECT count(*) FROM pg_stat_activity WHERE query = $1 AND state = 'active'", [marker]).scalar != "1" {
+            await Task.yield()
+        }
+        try #require(kill(pid, SIGSTOP) == 0, "the tests run as the PostgreSQL server's user or root")
+        let cancelled = ContinuousClock.now
+        call.cancel()
+        let outcome = await call.result
+        let waited = ContinuousClock.now - cancelled
+        kill(pid, SIGCONT)
+        #expect(throws: CancellationError.self) { try outcome.get() }
+        #expect(waited < .seconds(4), "waited \(waited)")
+        // The connection comes back once the server does: the statement was cancelled meanwhile.
+        #expect(try await client.execute("SELECT 1").scalar == "1")
+        client.shutdown()
+    }
+
     /// The session's limits are in force: a statement past statement_timeout is cancelled (57014).
     @Test func statementTimeoutIsSet() async throws {
         let limited = PostgresClient(conninfo: TestDatabase.conninfo ?? "", logger: Logger(label: "test"),
