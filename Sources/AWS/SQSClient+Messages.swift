@@ -103,11 +103,12 @@ extension SQSClient {
     }
 
     /// `ChangeMessageVisibility`: `0` makes the message visible again at once.
-    public func changeMessageVisibility(queueURL: String, receiptHandle: String, visibilityTimeout: Int) async throws {
+    public func changeMessageVisibility(queueURL: String, receiptHandle: String, visibilityTimeout: Int,
+                                        timeout: Duration? = nil) async throws {
         _ = try await call(
             "ChangeMessageVisibility",
             ChangeVisibilityInput(QueueUrl: queueURL, ReceiptHandle: receiptHandle, VisibilityTimeout: visibilityTimeout),
-            as: EmptyOutput.self)
+            as: EmptyOutput.self, timeout: timeout)
     }
 
     private struct ChangeVisibilityBatchInput: Encodable {

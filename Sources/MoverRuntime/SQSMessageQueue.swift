@@ -38,7 +38,9 @@ public struct SQSMessageQueue: MessageQueue {
     }
 
     public func release(_ message: QueueMessage) async throws {
-        try await client.changeMessageVisibility(queueURL: queueURL, receiptHandle: message.receiptHandle, visibilityTimeout: 0)
+        // Made at shutdown, after the grace period: a queue that does not answer may not hold the exit.
+        try await client.changeMessageVisibility(queueURL: queueURL, receiptHandle: message.receiptHandle, visibilityTimeout: 0,
+                                                 timeout: .seconds(5))
     }
 
     public func extendVisibility(_ messages: [QueueMessage], seconds: Int) async throws -> [QueueEntryFailure] {

@@ -65,9 +65,16 @@ struct WorkerFlowTests {
     @Test func sigtermDuringALongPollExitsPromptlyAndCleanly() async throws {
         let fixture = try await Fixture.make("sigterm", queue: true)
         #expect(try await fixture.run(["worker", "--drain"]).status == 0)  // consume the s3:TestEvent
-        let worker = try Command.start(Stack.binary, ["worker"], environment: fixture.environment)
+        let port = freeLoopbackPort()
+        var environment = fixture.environment
+        environment["METRICS_PORT"] = String(port)
+        let worker = try Command.start(Stack.binary, ["worker"], environment: environment)
         let output = worker.standardOutputData()
-        try await Task.sleep(for: .seconds(2))  // inside a 20 s long poll by now
+        // Past its start-up checks and into its 20 s long poll.
+        #expect(await eventually(timeout: .seconds(30)) {
+            let response = try? await Stack.http.execute(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(port)/healthz", timeout: .seconds(3)))
+            return response?.bodyText.contains("receive loop turned") == true
+        })
         let (status, elapsed) = worker.stop(signal: SIGTERM)
         #expect(status == 0)
         #expect(elapsed < .seconds(5))
