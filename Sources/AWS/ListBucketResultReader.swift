@@ -10,8 +10,8 @@ struct ListBucketResultReader {
     /// What one page says, keys still as sent (URL-encoded when `encodingType` is `url`).
     struct Page {
         var rootName = ""
-        /// Each `<Contents>`: its first `Key`, `Size` and `ETag` texts.
-        var entries: [(key: String?, size: String?, eTag: String?)] = []
+        /// Each `<Contents>`: its first `Key`, `Size`, `ETag` and `StorageClass` texts.
+        var entries: [(key: String?, size: String?, eTag: String?, storageClass: String?)] = []
         var isTruncated: String?
         var nextContinuationToken: String?
         var encodingType: String?
@@ -36,7 +36,7 @@ struct ListBucketResultReader {
         var page = Page()
         var path: [String] = []        // element names from the root down to the current one
         var text = ""                   // direct text of the current element
-        var entry: (key: String?, size: String?, eTag: String?) = (nil, nil, nil)
+        var entry: (key: String?, size: String?, eTag: String?, storageClass: String?) = (nil, nil, nil, nil)
         var sawRoot = false
 
         func close() {
@@ -44,10 +44,11 @@ struct ListBucketResultReader {
             case (2, "IsTruncated"): page.isTruncated = page.isTruncated ?? text
             case (2, "NextContinuationToken"): page.nextContinuationToken = page.nextContinuationToken ?? text
             case (2, "EncodingType"): page.encodingType = page.encodingType ?? text
-            case (2, "Contents"): page.entries.append(entry); entry = (nil, nil, nil)
+            case (2, "Contents"): page.entries.append(entry); entry = (nil, nil, nil, nil)
             case (3, "Key") where path[1] == "Contents": entry.key = entry.key ?? text
             case (3, "Size") where path[1] == "Contents": entry.size = entry.size ?? text
             case (3, "ETag") where path[1] == "Contents": entry.eTag = entry.eTag ?? text
+            case (3, "StorageClass") where path[1] == "Contents": entry.storageClass = entry.storageClass ?? text
             default: break
             }
             path.removeLast()

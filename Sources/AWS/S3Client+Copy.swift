@@ -6,6 +6,8 @@ public struct S3CopyResult: Sendable, Hashable {
     public var eTag: String
     /// The source version that was copied (`x-amz-copy-source-version-id`), on versioned sources.
     public var sourceVersionId: String?
+    /// How the copy is encrypted (`x-amz-server-side-encryption`).
+    public var serverSideEncryption: String?
 }
 
 extension S3Client {
@@ -14,18 +16,18 @@ extension S3Client {
     /// - Parameters:
     ///   - ifMatch: copy only if the source's ETag still matches (`x-amz-copy-source-if-match`).
     ///   - sourceVersionId: copy this version of the source.
+    ///   - options: the copy's storage class, encryption and ACL. Its metadata and tags are the
+    ///     source's (S3's `COPY` directives).
     /// - Throws: ``S3Error``, also for a `200 OK` whose body is an `<Error>` (S3 can fail a
     ///   copy after it has started answering), and `InvalidResponse` (transient) for any 2xx
     ///   whose body is not a `<CopyObjectResult>` with an `<ETag>`.
     @discardableResult
     public func copyObject(
         sourceBucket: String, sourceKey: String, destinationBucket: String, destinationKey: String,
-        ifMatch: String? = nil, sourceVersionId: String? = nil
+        ifMatch: String? = nil, sourceVersionId: String? = nil, options: S3CopyOptions = S3CopyOptions()
     ) async throws -> S3CopyResult {
-        var source = "/" + sourceBucket + "/" + URIEncoding.encodePath(sourceKey)
-        if let sourceVersionId { source += "?versionId=" + URIEncoding.encode(sourceVersionId) }
-        var headers: [(name: String, value: String)] = [("x-amz-copy-source", source)]
-        if let ifMatch { headers.append(("x-amz-copy-source-if-match", ifMatch)) }
+        let headers = copySourceHeaders(bucket: sourceBucket, key: sourceKey, versionId: sourceVersionId, ifMatch: ifMatch,
+                                        destinationBucket: destinationBucket) + options.headers
         let response = try await send(
             "CopyObject", method: "PUT", bucket: destinationBucket, key: destinationKey, headers: headers,
             timeout: configuration.transferTimeout)
@@ -40,7 +42,24 @@ extension S3Client {
         guard let eTag, !eTag.isEmpty else {
             throw S3Error.invalidResponse(response, operation: "CopyObject", resource: resource, "<CopyObjectResult> without an <ETag>")
         }
-        return S3CopyResult(eTag: eTag, sourceVersionId: copiedVersion)
+        return S3CopyResult(eTag: eTag, sourceVersionId: copiedVersion,
+                            serverSideEncryption: response.header("x-amz-server-side-encryption"))
+    }
+
+    /// The headers naming a copy's source (`CopyObject`, `UploadPartCopy`): the key, version and
+    /// condition, and the source bucket's expected owner and requester-pays.
+    func copySourceHeaders(bucket: String, key: String, versionId: String?, ifMatch: String?,
+                           destinationBucket: String) -> [(name: String, value: String)] {
+        var source = "/" + bucket + "/" + URIEncoding.encodePath(key)
+        if let versionId { source += "?versionId=" + URIEncoding.encode(versionId) }
+        var headers: [(name: String, value: String)] = [("x-amz-copy-source", source)]
+        if let ifMatch { headers.append(("x-amz-copy-source-if-match", ifMatch)) }
+        let destinationPays = configuration.bucketAccess[destinationBucket]?.requesterPays == true
+        for header in configuration.bucketAccess[bucket]?.copySourceHeaders ?? []
+        where !(destinationPays && header.name == "x-amz-request-payer") {
+            headers.append(header)
+        }
+        return headers
     }
 
     /// The ETag of a plain success answer, `[<?xml …?>]<CopyObjectResult>…<ETag>…</ETag>…</CopyObjectResult>`,

@@ -7,6 +7,15 @@ public struct S3ObjectSummary: Sendable, Hashable {
     public var size: Int64
     /// The ETag, quotes included, as S3 returns it.
     public var eTag: String?
+    /// `StorageClass`, as S3 returns it (unvalidated).
+    public var storageClass: String?
+
+    public init(key: String, size: Int64, eTag: String? = nil, storageClass: String? = nil) {
+        self.key = key
+        self.size = size
+        self.eTag = eTag
+        self.storageClass = storageClass
+    }
 }
 
 /// One page of `ListObjectsV2`.
@@ -41,7 +50,7 @@ extension S3Client {
                 throw S3Error(code: "InvalidResponse", status: response.status, message: "undecodable key '\(rawKey)'",
                               operation: "ListObjectsV2", resource: "s3://\(bucket)")
             }
-            objects.append(S3ObjectSummary(key: key, size: Int64(entry.size ?? "") ?? 0, eTag: entry.eTag))
+            objects.append(S3ObjectSummary(key: key, size: Int64(entry.size ?? "") ?? 0, eTag: entry.eTag, storageClass: entry.storageClass))
         }
         let truncated = page.isTruncated == "true"
         let token = truncated ? page.nextContinuationToken : nil

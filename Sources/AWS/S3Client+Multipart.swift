@@ -1,20 +1,37 @@
 import CurlHTTP
 
+/// One additional checksum: its upper-case algorithm (`CRC32C`, `SHA256`, ...) and base64 value.
+public struct S3Checksum: Sendable, Hashable {
+    public var algorithm: String
+    public var value: String
+    public init(algorithm: String, value: String) {
+        self.algorithm = algorithm
+        self.value = value
+    }
+}
+
 /// One finished part of a multipart upload.
 public struct S3CompletedPart: Sendable, Hashable {
     public var partNumber: Int
     public var eTag: String
-    public init(partNumber: Int, eTag: String) {
+    /// The part's checksum, when the upload has an algorithm.
+    public var checksum: S3Checksum?
+
+    public init(partNumber: Int, eTag: String, checksum: S3Checksum? = nil) {
         self.partNumber = partNumber
         self.eTag = eTag
+        self.checksum = checksum
     }
 }
 
 extension S3Client {
-    /// `CreateMultipartUpload` with the object's Content-Type and user metadata; returns the upload id.
-    public func createMultipartUpload(bucket: String, key: String, contentType: String?, metadata: [String: String]) async throws -> String {
-        var headers: [(name: String, value: String)] = metadata.sorted { $0.key < $1.key }.map { ("x-amz-meta-\($0.key)", $0.value) }
-        if let contentType { headers.append(("Content-Type", contentType)) }
+    /// `CreateMultipartUpload` carrying `metadata`'s system and user metadata, `tagging`
+    /// (`k=v&…`), the checksum algorithm and `options`; returns the upload id.
+    public func createMultipartUpload(bucket: String, key: String, metadata: S3ObjectMetadata, tagging: String? = nil,
+                                      checksumAlgorithm: String? = nil, options: S3CopyOptions = S3CopyOptions()) async throws -> String {
+        var headers = metadata.uploadHeaders + options.headers
+        if let tagging, !tagging.isEmpty { headers.append(("x-amz-tagging", tagging)) }
+        if let checksumAlgorithm { headers.append(("x-amz-checksum-algorithm", checksumAlgorithm)) }
         let response = try await send("CreateMultipartUpload", method: "POST", bucket: bucket, key: key,
                                       query: [("uploads", "")], headers: headers)
         let resource = "s3://\(bucket)/\(key)"
@@ -26,17 +43,15 @@ extension S3Client {
         return uploadId
     }
 
-    /// `UploadPartCopy` of bytes `range` of the source; returns the part's ETag.
+    /// `UploadPartCopy` of bytes `range` of the source; returns the part (its ETag, and its
+    /// checksum when the upload has an algorithm).
     public func uploadPartCopy(
         bucket: String, key: String, uploadId: String, partNumber: Int,
         sourceBucket: String, sourceKey: String, sourceVersionId: String? = nil, range: ClosedRange<Int64>, ifMatch: String? = nil
-    ) async throws -> String {
-        var source = "/" + sourceBucket + "/" + URIEncoding.encodePath(sourceKey)
-        if let sourceVersionId { source += "?versionId=" + URIEncoding.encode(sourceVersionId) }
-        var headers: [(name: String, value: String)] = [
-            ("x-amz-copy-source", source), ("x-amz-copy-source-range", "bytes=\(range.lowerBound)-\(range.upperBound)"),
-        ]
-        if let ifMatch { headers.append(("x-amz-copy-source-if-match", ifMatch)) }
+    ) async throws -> S3CompletedPart {
+        let headers = copySourceHeaders(bucket: sourceBucket, key: sourceKey, versionId: sourceVersionId, ifMatch: ifMatch,
+                                        destinationBucket: bucket)
+            + [("x-amz-copy-source-range", "bytes=\(range.lowerBound)-\(range.upperBound)")]
         let response = try await send("UploadPartCopy", method: "PUT", bucket: bucket, key: key,
                                       query: [("partNumber", String(partNumber)), ("uploadId", uploadId)], headers: headers,
                                       timeout: configuration.transferTimeout)
@@ -45,14 +60,19 @@ extension S3Client {
             throw S3Error(code: S3Error.invalidResponseCode, status: response.status, message: "UploadPartCopy answer without ETag",
                           operation: "UploadPartCopy", resource: "s3://\(bucket)/\(key)")
         }
-        return eTag
+        let checksum = S3ObjectMetadata.checksumAlgorithms.lazy.compactMap { algorithm in
+            root.text(of: "Checksum" + algorithm).map { S3Checksum(algorithm: algorithm, value: $0) }
+        }.first
+        return S3CompletedPart(partNumber: partNumber, eTag: eTag, checksum: checksum)
     }
 
     /// `CompleteMultipartUpload`. A `200 OK` is a success only with a `<CompleteMultipartUploadResult>` body.
     public func completeMultipartUpload(bucket: String, key: String, uploadId: String, parts: [S3CompletedPart]) async throws {
         let body = "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
             + parts.sorted { $0.partNumber < $1.partNumber }.map {
-                "<Part><PartNumber>\($0.partNumber)</PartNumber><ETag>\(Self.xmlEscaped($0.eTag))</ETag></Part>"
+                "<Part><PartNumber>\($0.partNumber)</PartNumber><ETag>\(Self.xmlEscaped($0.eTag))</ETag>"
+                    + ($0.checksum.map { "<Checksum\($0.algorithm)>\(Self.xmlEscaped($0.value))</Checksum\($0.algorithm)>" } ?? "")
+                    + "</Part>"
             }.joined() + "</CompleteMultipartUpload>"
         let response = try await send("CompleteMultipartUpload", method: "POST", bucket: bucket, key: key,
                                       query: [("uploadId", uploadId)], headers: [("Content-Type", "application/xml")],
@@ -71,11 +91,14 @@ extension S3Client {
         _ = try await send("AbortMultipartUpload", method: "DELETE", bucket: bucket, key: key, query: [("uploadId", uploadId)])
     }
 
-    /// Server-side copy of a large object in parts of `partSize` bytes, preserving Content-Type and
-    /// user metadata (`metadata` from `HeadObject`). On any failure the upload is aborted.
+    /// Server-side copy of a large object in parts of `partSize` bytes, keeping what a
+    /// `CopyObject` keeps: the system and user metadata (`metadata` from `HeadObject`), the tags
+    /// (`tagging`) and the checksum algorithm; `options` sets the storage class, encryption and
+    /// ACL. On any failure the upload is aborted.
     public func multipartCopy(
         sourceBucket: String, sourceKey: String, sourceVersionId: String? = nil, destinationBucket: String, destinationKey: String,
-        metadata: S3ObjectMetadata, partSize: Int64, ifMatch: String? = nil, concurrency: Int = 4
+        metadata: S3ObjectMetadata, tagging: String? = nil, options: S3CopyOptions = S3CopyOptions(),
+        partSize: Int64, ifMatch: String? = nil, concurrency: Int = 4
     ) async throws {
         let size = metadata.contentLength
         // S3 allows at most 10,000 parts of at least 5 MiB (the last may be smaller).
@@ -83,8 +106,9 @@ extension S3Client {
         let ranges: [ClosedRange<Int64>] = stride(from: Int64(0), to: max(size, 1), by: Int(part)).map { start in
             start...min(start + part, size) - 1
         }
-        let uploadId = try await createMultipartUpload(bucket: destinationBucket, key: destinationKey,
-                                                       contentType: metadata.contentType, metadata: metadata.userMetadata)
+        let uploadId = try await createMultipartUpload(bucket: destinationBucket, key: destinationKey, metadata: metadata,
+                                                       tagging: tagging, checksumAlgorithm: metadata.checksums.keys.sorted().first,
+                                                       options: options)
         do {
             let parts = try await withThrowingTaskGroup(of: S3CompletedPart.self) { group in
                 var completed: [S3CompletedPart] = []
@@ -94,11 +118,10 @@ extension S3Client {
                     let range = ranges[next]
                     next += 1
                     group.addTask {
-                        let eTag = try await uploadPartCopy(
+                        try await uploadPartCopy(
                             bucket: destinationBucket, key: destinationKey, uploadId: uploadId, partNumber: number,
                             sourceBucket: sourceBucket, sourceKey: sourceKey, sourceVersionId: sourceVersionId,
                             range: range, ifMatch: ifMatch)
-                        return S3CompletedPart(partNumber: number, eTag: eTag)
                     }
                 }
                 while next < min(concurrency, ranges.count) { addPart() }

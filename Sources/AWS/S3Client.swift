@@ -17,6 +17,8 @@ public struct S3Client: Sendable {
         public var requestTimeout: Duration
         /// Total timeout for `CopyObject` and transfers of object bodies.
         public var transferTimeout: Duration
+        /// Expected owners and requester-pays, by bucket name.
+        public var bucketAccess: [String: S3BucketAccess] = [:]
 
         public init(endpoint: Endpoint, region: String, usePathStyle: Bool,
                     requestTimeout: Duration = .seconds(30), transferTimeout: Duration = .seconds(300)) {
@@ -68,7 +70,8 @@ public struct S3Client: Sendable {
     ) async throws -> HTTPResponse {
         let (endpoint, path) = location(bucket: bucket, key: key)
         let response = try await sender.send(
-            method: method, endpoint: endpoint, path: path, query: query, headers: headers, body: body,
+            method: method, endpoint: endpoint, path: path, query: query,
+            headers: headers + (configuration.bucketAccess[bucket]?.headers ?? []), body: body,
             timeout: timeout ?? configuration.requestTimeout)
         guard accept(response.status) else {
             throw S3Error(response: response, operation: operation, resource: key.map { "s3://\(bucket)/\($0)" } ?? "s3://\(bucket)")

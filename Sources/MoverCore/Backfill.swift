@@ -6,10 +6,12 @@ public struct SourceObject: Sendable, Hashable {
     public var key: String
     public var eTag: ETag?
     public var size: Int64?
-    public init(key: String, eTag: ETag? = nil, size: Int64? = nil) {
+    public var storageClass: StorageClass?
+    public init(key: String, eTag: ETag? = nil, size: Int64? = nil, storageClass: StorageClass? = nil) {
         self.key = key
         self.eTag = eTag
         self.size = size
+        self.storageClass = storageClass
     }
 }
 
@@ -65,7 +67,8 @@ public struct Backfill: Sendable {
         self.rateLimiter = maxRate.map { RateLimiter(perSecond: $0) }
         self.onFailure = onFailure
         self.process = process ?? { object in
-            try await hold.run { try await handler.migrate(sourceKey: object.key, size: object.size) }
+            try await hold.run { try await handler.migrate(sourceKey: object.key, size: object.size, listedETag: object.eTag,
+                                                                 storageClass: object.storageClass) }
         }
         self.retry = handler.retry
     }

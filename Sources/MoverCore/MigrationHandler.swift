@@ -31,27 +31,26 @@ public struct MigrationHandler: Sendable {
     ///     the object is skipped as superseded; the copy always takes the current version.
     ///   - size: the object's size when known (from the event or the listing); large objects are
     ///     copied in parts.
+    ///   - listedETag, storageClass: what a listing showed of the object; they save requests.
     ///   - rowWait: when given, a copied object that no row references yet is rechecked until a
     ///     row appears or the window passes (rows saved after their upload).
     public func migrate(sourceKey: String, eTag: ETag? = nil, versionId: VersionID? = nil, size: Int64? = nil,
-                        rowWait: RowWait? = nil) async throws -> MigrationOutcome {
+                        listedETag: ETag? = nil, storageClass: StorageClass? = nil, rowWait: RowWait? = nil) async throws -> MigrationOutcome {
         if mapper.isDestinationKey(sourceKey) { return .skipped(.destinationKey) }
         guard let destinationKey = mapper.destinationKey(for: sourceKey) else { return .skipped(.notSourceKey) }
+        let hints = SourceHints(eTag: eTag, versionId: versionId, size: size, listedETag: listedETag, storageClass: storageClass)
         return try await MoverMetrics.inFlight {
-            try await copyAndRepoint(sourceKey: sourceKey, destinationKey: destinationKey, eTag: eTag, versionId: versionId,
-                                     size: size, rowWait: rowWait)
+            try await copyAndRepoint(sourceKey: sourceKey, destinationKey: destinationKey, hints: hints, rowWait: rowWait)
         }
     }
 
-    private func copyAndRepoint(
-        sourceKey: String, destinationKey: String, eTag: ETag?, versionId: VersionID?, size: Int64?, rowWait: RowWait?
-    ) async throws -> MigrationOutcome {
+    private func copyAndRepoint(sourceKey: String, destinationKey: String, hints: SourceHints, rowWait: RowWait?) async throws -> MigrationOutcome {
 
         let copy: CopyOutcome
         do {
             copy = try await retry.run {
                 try await MoverMetrics.timedCopy {
-                    try await copier.copy(sourceKey: sourceKey, destinationKey: destinationKey, eTag: eTag, versionId: versionId, size: size)
+                    try await copier.copy(sourceKey: sourceKey, destinationKey: destinationKey, hints: hints)
                 }
             } onRetry: { error, attempt, delay in
                 logger.debug("retrying copy", metadata: ["key": "\(sourceKey)", "error": "\(error.failureCode)", "attempt": "\(attempt)"])
@@ -66,6 +65,9 @@ public struct MigrationHandler: Sendable {
             break
         case .sourceChanged:
             return .skipped(.superseded)
+        case .notIdentical(let reason):
+            throw MigrationError(step: .verify, key: sourceKey, code: "CopyNotIdentical",
+                                 underlying: "the copy at \(destinationKey) is not identical to its source: \(reason)")
         case .sourceMissing:
             // Gone from the source: finish the job only if an earlier run already copied it.
             let present: Bool

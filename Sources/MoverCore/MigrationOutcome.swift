@@ -50,6 +50,8 @@ public struct MigrationError: Error, Sendable, CustomStringConvertible {
         case sourceMissing = "source-missing"
         /// Shut down while waiting for a row (see ``RowWait``): not the object's fault.
         case rowWait = "row-wait"
+        /// The copy is not proven identical to its source (``CopyProof``); its row stays.
+        case verify
     }
     public var step: Step
     public var key: String

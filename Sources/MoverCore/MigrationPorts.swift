@@ -4,13 +4,15 @@ public protocol ObjectCopier: Sendable {
     /// `destinationKey`, of the source's **current** version: the destination never moves back
     /// to an older version, whatever order events arrive in.
     ///
-    /// - Parameters:
-    ///   - eTag: when given, the copy only proceeds while the source still has this ETag
-    ///     (servers that ignore the condition copy the current version instead).
-    ///   - versionId: the version an event reported; when it is no longer the current one, the
-    ///     copy returns ``CopyOutcome/sourceChanged`` without copying. It is never pinned.
-    ///   - size: when known, lets the copier choose a multipart copy for large objects.
-    func copy(sourceKey: String, destinationKey: String, eTag: ETag?, versionId: VersionID?, size: Int64?) async throws -> CopyOutcome
+    /// The copy is checked against its source before it counts (``CopyProof``): a copy that is
+    /// not proven identical is ``CopyOutcome/notIdentical(_:)``.
+    ///
+    /// - Parameter hints: what the event or listing said of the source; each fact given saves
+    ///   a request. With an ETag the copy only proceeds while the source still has it (servers
+    ///   that ignore the condition copy the current version instead); with a version that is no
+    ///   longer the current one, the copy returns ``CopyOutcome/sourceChanged`` without copying
+    ///   (a version is never pinned); a size lets the copier choose a multipart copy.
+    func copy(sourceKey: String, destinationKey: String, hints: SourceHints) async throws -> CopyOutcome
     /// Whether the destination bucket holds `key`.
     func destinationExists(_ key: String) async throws -> Bool
 }
@@ -24,6 +26,30 @@ public enum CopyOutcome: Sendable, Hashable {
     /// The source's ETag or current version no longer matches: it was overwritten after the event,
     /// whose newer event brings the destination up to date.
     case sourceChanged
+    /// The destination was written but is not proven identical to the source: the reason says
+    /// what differs. Its row is not repointed.
+    case notIdentical(String)
+}
+
+/// What an event or a listing already says about a source object.
+public struct SourceHints: Sendable, Hashable {
+    /// The ETag an event reported: the copy proceeds only while the source still has it.
+    public var eTag: ETag?
+    public var versionId: VersionID?
+    public var size: Int64?
+    /// The ETag a listing showed: not a condition (the object may have changed since), but a
+    /// copy with the same one is proven identical without another request.
+    public var listedETag: ETag?
+    public var storageClass: StorageClass?
+
+    public init(eTag: ETag? = nil, versionId: VersionID? = nil, size: Int64? = nil, listedETag: ETag? = nil,
+                storageClass: StorageClass? = nil) {
+        self.eTag = eTag
+        self.versionId = versionId
+        self.size = size
+        self.listedETag = listedETag
+        self.storageClass = storageClass
+    }
 }
 
 /// The database as the handler needs it.

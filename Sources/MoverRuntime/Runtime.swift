@@ -25,6 +25,9 @@ public final class Runtime: Sendable {
         aws = try settings.awsEnvironment(profiles: profiles)
         let connectionString = needsDatabase ? try settings.connectionString() : nil
         let limits = try settings.sessionLimits()
+        // Checked now, so that a bad value fails before anything starts.
+        _ = try settings.copyOptions()
+        _ = try settings.bucketAccess()
         let http = HTTPClient()
         do {
             let resolved = try settings.credentials(aws: aws, profiles: profiles, http: http, logger: logger)
@@ -42,7 +45,9 @@ public final class Runtime: Sendable {
 
     /// The S3 client.
     public func s3() throws -> S3Client {
-        S3Client(configuration: try S3Client.Configuration(environment: aws), credentials: credentials, http: http)
+        var configuration = try S3Client.Configuration(environment: aws)
+        configuration.bucketAccess = try settings.bucketAccess()
+        return S3Client(configuration: configuration, credentials: credentials, http: http)
     }
 
     /// The SQS client.
@@ -73,7 +78,8 @@ public final class Runtime: Sendable {
             client: try s3(), sourceBucket: try settings.bucket(.sourceBucket),
             destinationBucket: try settings.bucket(.destinationBucket),
             multipartThreshold: try settings.bytes(.multipartThreshold, minimum: 1),
-            partSize: try settings.bytes(.partSize, minimum: 5 * 1024 * 1024))
+            partSize: try settings.bytes(.partSize, minimum: 5 * 1024 * 1024),
+            options: try settings.copyOptions())
         return MigrationHandler(
             mapper: try settings.keyMapper(), copier: copier,
             repointer: PostgresBatchRepointer(client: database, table: try avatarTable(),

@@ -15,6 +15,9 @@ public struct S3SourceLister: SourceLister {
 
     public func page(token: String?, startAfter: String?) async throws -> SourcePage {
         let page = try await client.listObjectsPage(bucket: bucket, prefix: prefix, continuationToken: token, startAfter: startAfter)
-        return SourcePage(objects: page.objects.map { SourceObject(key: $0.key, eTag: $0.eTag.flatMap(ETag.init), size: $0.size) }, nextToken: page.nextContinuationToken)
+        let objects = page.objects.map {
+            SourceObject(key: $0.key, eTag: $0.eTag.flatMap(ETag.init), size: $0.size, storageClass: $0.storageClass.flatMap(StorageClass.init))
+        }
+        return SourcePage(objects: objects, nextToken: page.nextContinuationToken)
     }
 }

@@ -15,6 +15,14 @@ public enum Setting: String, Sendable, CaseIterable {
     case rowWait = "ROW_WAIT_SECONDS"
     case dbLockTimeout = "DB_LOCK_TIMEOUT_SECONDS"
     case dbStatementTimeout = "DB_STATEMENT_TIMEOUT_SECONDS"
+    case storageClass = "S3_STORAGE_CLASS"
+    case serverSideEncryption = "S3_SSE"
+    case kmsKeyID = "S3_SSE_KMS_KEY_ID"
+    case bucketKey = "S3_SSE_BUCKET_KEY"
+    case acl = "S3_ACL"
+    case sourceExpectedOwner = "S3_SOURCE_EXPECTED_OWNER"
+    case destinationExpectedOwner = "S3_DEST_EXPECTED_OWNER"
+    case sourceRequesterPays = "S3_SOURCE_REQUESTER_PAYS"
 
     /// The environment variable.
     public var variable: String { rawValue }
@@ -37,6 +45,14 @@ public enum Setting: String, Sendable, CaseIterable {
         case .rowWait: "--row-wait"
         case .dbLockTimeout: "--db-lock-timeout"
         case .dbStatementTimeout: "--db-statement-timeout"
+        case .storageClass: "--storage-class"
+        case .serverSideEncryption: "--sse"
+        case .kmsKeyID: "--sse-kms-key-id"
+        case .bucketKey: "--sse-bucket-key"
+        case .acl: "--acl"
+        case .sourceExpectedOwner: "--source-expected-owner"
+        case .destinationExpectedOwner: "--dest-expected-owner"
+        case .sourceRequesterPays: "--source-requester-pays"
         }
     }
 

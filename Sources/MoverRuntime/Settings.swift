@@ -111,6 +111,80 @@ public struct Settings: Sendable {
         value.rounded() == value ? String(Int64(value)) : String(value)
     }
 
+    /// How copies are written: `S3_STORAGE_CLASS` (default: the source's), `S3_SSE` with
+    /// `S3_SSE_KMS_KEY_ID` and `S3_SSE_BUCKET_KEY`, and `S3_ACL`. Each value is checked against
+    /// what S3 accepts before it reaches a header.
+    public func copyOptions() throws -> S3CopyOptions {
+        var options = S3CopyOptions()
+        if let text = value(.storageClass) {
+            guard let storageClass = StorageClass(text) else {
+                throw invalid(.storageClass, "'\(text)' is not a storage class (STANDARD, STANDARD_IA, INTELLIGENT_TIERING, GLACIER_IR, ...)")
+            }
+            options.storageClass = storageClass.name
+        }
+        if let text = value(.serverSideEncryption) {
+            guard S3CopyOptions.encryptions.contains(text) else {
+                throw invalid(.serverSideEncryption, "'\(text)' is not one of \(S3CopyOptions.encryptions.sorted().joined(separator: ", "))")
+            }
+            options.serverSideEncryption = text
+        }
+        if let text = value(.kmsKeyID) {
+            guard options.serverSideEncryption?.hasPrefix("aws:kms") == true else {
+                throw invalid(.kmsKeyID, "needs S3_SSE=aws:kms (or aws:kms:dsse)")
+            }
+            let allowed = text.utf8.allSatisfy { byte in
+                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || ":/_-.".utf8.contains(byte)
+            }
+            guard (1...2048).contains(text.utf8.count), allowed else {
+                throw invalid(.kmsKeyID, "is not a KMS key id, alias or ARN")
+            }
+            options.kmsKeyID = text
+        }
+        if value(.bucketKey) != nil {
+            options.bucketKeyEnabled = try flag(.bucketKey)
+            guard options.serverSideEncryption?.hasPrefix("aws:kms") == true else {
+                throw invalid(.bucketKey, "needs S3_SSE=aws:kms (or aws:kms:dsse)")
+            }
+        }
+        if let text = value(.acl) {
+            guard S3CopyOptions.cannedACLs.contains(text) else {
+                throw invalid(.acl, "'\(text)' is not a canned ACL (\(S3CopyOptions.cannedACLs.sorted().joined(separator: ", ")))")
+            }
+            options.acl = text
+        }
+        return options
+    }
+
+    /// The source and destination buckets' expected owners and the source's requester-pays.
+    public func bucketAccess() throws -> [String: S3BucketAccess] {
+        func owner(_ setting: Setting) throws -> String? {
+            guard let text = value(setting) else { return nil }
+            guard S3BucketAccess.isAccountID(text) else { throw invalid(setting, "'\(text)' is not a 12-digit AWS account id") }
+            return text
+        }
+        let source = S3BucketAccess(expectedOwner: try owner(.sourceExpectedOwner),
+                                    requesterPays: value(.sourceRequesterPays) == nil ? false : try flag(.sourceRequesterPays))
+        let destination = S3BucketAccess(expectedOwner: try owner(.destinationExpectedOwner))
+        var access: [String: S3BucketAccess] = [:]
+        if let bucket = value(.destinationBucket), destination != S3BucketAccess() { access[bucket] = destination }
+        if let bucket = value(.sourceBucket), source != S3BucketAccess() { access[bucket] = source }
+        return access
+    }
+
+    /// A true/false setting (`true`, `false`, `1`, `0`, `yes`, `no`).
+    func flag(_ setting: Setting) throws -> Bool {
+        switch value(setting)?.lowercased() {
+        case "true", "1", "yes": return true
+        case "false", "0", "no", nil: return false
+        case let text?: throw invalid(setting, "'\(text)' is not true or false")
+        }
+    }
+
+    private func invalid(_ setting: Setting, _ problem: String) -> SettingsError {
+        SettingsError(variable: setting.variable, flag: setting.flag, problem: problem)
+    }
+
     /// The port for /metrics, /healthz and /readyz; nil when unset (off).
     public func metricsPort() throws -> Int? {
         guard let text = value(.metricsPort) else { return nil }

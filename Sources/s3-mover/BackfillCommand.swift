@@ -147,7 +147,7 @@ struct BackfillCommand: AsyncParsableCommand {
 
 /// Stands in for ports that a mode never calls.
 private struct UnusedPort: ObjectCopier, PathRepointer {
-    func copy(sourceKey: String, destinationKey: String, eTag: ETag?, versionId: VersionID?, size: Int64?) async throws -> CopyOutcome {
+    func copy(sourceKey: String, destinationKey: String, hints: SourceHints) async throws -> CopyOutcome {
         preconditionFailure("not used in this mode")
     }
     func destinationExists(_ key: String) async throws -> Bool { preconditionFailure("not used in this mode") }

@@ -30,6 +30,22 @@ struct SettingsOptions: ParsableArguments {
     var dbLockTimeout: String?
     @Option(name: .customLong("db-statement-timeout"), help: "Overrides DB_STATEMENT_TIMEOUT_SECONDS: longest run of one statement (default 120).")
     var dbStatementTimeout: String?
+    @Option(name: .customLong("storage-class"), help: "Overrides S3_STORAGE_CLASS: the copies' storage class (default: each source object's own).")
+    var storageClass: String?
+    @Option(name: .customLong("sse"), help: "Overrides S3_SSE: encrypt copies with AES256, aws:kms or aws:kms:dsse (default: the destination bucket's default).")
+    var sse: String?
+    @Option(name: .customLong("sse-kms-key-id"), help: "Overrides S3_SSE_KMS_KEY_ID: the KMS key for --sse aws:kms (id, alias or ARN).")
+    var sseKmsKeyID: String?
+    @Option(name: .customLong("sse-bucket-key"), help: "Overrides S3_SSE_BUCKET_KEY: true or false, use an S3 Bucket Key with --sse aws:kms.")
+    var sseBucketKey: String?
+    @Option(name: .customLong("acl"), help: "Overrides S3_ACL: a canned ACL for the copies, e.g. bucket-owner-full-control for another account's bucket.")
+    var acl: String?
+    @Option(name: .customLong("source-expected-owner"), help: "Overrides S3_SOURCE_EXPECTED_OWNER: the 12-digit account that must own the source bucket.")
+    var sourceExpectedOwner: String?
+    @Option(name: .customLong("dest-expected-owner"), help: "Overrides S3_DEST_EXPECTED_OWNER: the 12-digit account that must own the destination bucket.")
+    var destExpectedOwner: String?
+    @Option(name: .customLong("source-requester-pays"), help: "Overrides S3_SOURCE_REQUESTER_PAYS: true when the source bucket is requester-pays.")
+    var sourceRequesterPays: String?
     @Option(name: .customLong("metrics-port"), help: "Overrides METRICS_PORT: serve /metrics, /healthz and /readyz on this port (default: off).")
     var metricsPort: String?
 
@@ -53,6 +69,14 @@ struct SettingsOptions: ParsableArguments {
         overrides[.metricsPort] = metricsPort
         overrides[.dbLockTimeout] = dbLockTimeout
         overrides[.dbStatementTimeout] = dbStatementTimeout
+        overrides[.storageClass] = storageClass
+        overrides[.serverSideEncryption] = sse
+        overrides[.kmsKeyID] = sseKmsKeyID
+        overrides[.bucketKey] = sseBucketKey
+        overrides[.acl] = acl
+        overrides[.sourceExpectedOwner] = sourceExpectedOwner
+        overrides[.destinationExpectedOwner] = destExpectedOwner
+        overrides[.sourceRequesterPays] = sourceRequesterPays
         for (setting, value) in extra { overrides[setting] = value }
         return Settings(environment: DotEnv.merged(environment: environment, dotEnv: dotEnv), overrides: overrides)
     }

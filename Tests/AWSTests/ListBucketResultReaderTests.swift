@@ -8,7 +8,7 @@ import Testing
         let root = try XMLElement.parse(Array(text.utf8))
         var page = ListBucketResultReader.Page()
         page.rootName = root.name
-        page.entries = root.children("Contents").map { ($0.text(of: "Key"), $0.text(of: "Size"), $0.text(of: "ETag")) }
+        page.entries = root.children("Contents").map { ($0.text(of: "Key"), $0.text(of: "Size"), $0.text(of: "ETag"), $0.text(of: "StorageClass")) }
         page.isTruncated = root.text(of: "IsTruncated")
         page.nextContinuationToken = root.text(of: "NextContinuationToken")
         page.encodingType = root.text(of: "EncodingType")
@@ -19,7 +19,7 @@ import Testing
         lhs.rootName == rhs.rootName && lhs.isTruncated == rhs.isTruncated
             && lhs.nextContinuationToken == rhs.nextContinuationToken && lhs.encodingType == rhs.encodingType
             && lhs.entries.count == rhs.entries.count
-            && zip(lhs.entries, rhs.entries).allSatisfy { $0.key == $1.key && $0.size == $1.size && $0.eTag == $1.eTag }
+            && zip(lhs.entries, rhs.entries).allSatisfy { $0.key == $1.key && $0.size == $1.size && $0.eTag == $1.eTag && $0.storageClass == $1.storageClass }
     }
 
     static let aws = """

@@ -21,7 +21,7 @@ final class MemoryCopier: ObjectCopier {
         state.withLock { state in for key in sources { state.source[key] = Self.eTag(for: key) } }
     }
 
-    func copy(sourceKey: String, destinationKey: String, eTag: ETag?, versionId: VersionID?, size: Int64?) async throws -> CopyOutcome {
+    func copy(sourceKey: String, destinationKey: String, hints: SourceHints) async throws -> CopyOutcome {
         if let slow = state.withLock({ $0.slow }), slow.key == sourceKey {
             let start = state.withLock { $0.copies }
             for _ in 0..<400 where state.withLock({ $0.copies }) - start < slow.untilCopies { try await Task.sleep(for: .milliseconds(5)) }
@@ -33,7 +33,7 @@ final class MemoryCopier: ObjectCopier {
                 throw state.failure
             }
             guard let etag = state.source[sourceKey] else { return .sourceMissing }
-            if let eTag, eTag.value != etag { return .sourceChanged }
+            if let eTag = hints.eTag, eTag.value != etag { return .sourceChanged }
             state.copies += 1
             state.destination.insert(destinationKey)
             return .copied

@@ -26,7 +26,8 @@ import Testing
             #expect(seconds >= range.lowerBound - 0.001 && seconds <= range.upperBound + 0.001, "\(setting) '\(text)' → \(value)")
             if let number = Double(text.trimmingCharacters(in: .whitespaces)) {
                 #expect(number.isFinite && range.contains(number), "\(setting) accepted '\(text)'")
-                #expect(abs(seconds - number) <= 0.0005, "\(setting) '\(text)' → \(value)")
+                // Rounded to the millisecond: at most half of one off, plus the binary fraction's error.
+                #expect(abs(seconds - number) <= 0.0005 + 1e-9, "\(setting) '\(text)' → \(value)")
             }
         } catch let error as SettingsError {
             #expect("\(error)".contains(setting.variable) && "\(error)".contains(setting.flag), "\(error)")
