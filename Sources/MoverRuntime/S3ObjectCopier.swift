@@ -102,10 +102,15 @@ public struct S3ObjectCopier: ObjectCopier {
     }
 
     /// What identifies an object's content, from its `HeadObject`.
+    ///
+    /// A checksum counts only when it is of the whole content: an object uploaded in parts has
+    /// one only when S3 says `FULL_OBJECT` (its default is a checksum of the parts' checksums,
+    /// which depends on the part size; some servers do not mark it as such).
     static func fingerprint(_ metadata: S3ObjectMetadata) -> ObjectFingerprint {
-        let fullObject = metadata.checksumType != "COMPOSITE"
+        let eTag = metadata.eTag.flatMap(ETag.init)
+        let fullObject = eTag?.isMultipart == true ? metadata.checksumType == "FULL_OBJECT" : metadata.checksumType != "COMPOSITE"
         return ObjectFingerprint(
-            size: metadata.contentLength, eTag: metadata.eTag.flatMap(ETag.init),
+            size: metadata.contentLength, eTag: eTag,
             checksums: fullObject ? metadata.checksums.filter { !$0.value.contains("-") } : [:],
             eTagIsOpaque: metadata.customerEncrypted || metadata.serverSideEncryption?.hasPrefix("aws:kms") == true)
     }

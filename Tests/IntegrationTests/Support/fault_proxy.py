@@ -8,7 +8,9 @@ a connection reset (RST, no answer), forward. GET /__faults returns the counts a
 A third argument replaces the cycle, e.g. `html200,forward`. Faults that only a middlebox
 produces: html200 (a 200 HTML page), empty200 (200, no body), truncated200 (a result cut off
 mid-document), foreign200 (a well-formed document of another operation). hang holds the
-request for 60 s without answering, then drops the connection (a copy that hangs).
+request for 60 s without answering, then drops the connection (a copy that hangs). corrupt
+writes other bytes to the copy's key (a plain PUT; moto does not check signatures) and answers
+200 with that object's ETag (a copy that went wrong and says so only in its ETag).
 
 Usage: fault_proxy.py PORT UPSTREAM_URL [CYCLE]     (prints "ready" once listening)
 """
@@ -84,6 +86,20 @@ class Proxy(BaseHTTPRequestHandler):
         if fault in BODIES_200:
             content_type, text = BODIES_200[fault]
             return self._reply(200, text, content_type=content_type)
+        if fault == "corrupt":
+            upstream = http.client.HTTPConnection(UPSTREAM.hostname, UPSTREAM.port, timeout=60)
+            upstream.putrequest("PUT", self.path, skip_host=True, skip_accept_encoding=True)
+            for key, value in self.headers.items():
+                if not key.lower().startswith("x-amz-copy-source") and key.lower() != "content-length":
+                    upstream.putheader(key, value)
+            data = b"not the source's bytes"
+            upstream.putheader("Content-Length", str(len(data)))
+            upstream.endheaders(data)
+            response = upstream.getresponse()
+            response.read()
+            etag = (response.getheader("ETag") or "").replace('"', "&quot;")
+            upstream.close()
+            return self._reply(200, '<?xml version="1.0" encoding="UTF-8"?>\n<CopyObjectResult><ETag>%s</ETag></CopyObjectResult>' % etag)
         if fault == "hang":
             time.sleep(60)
             self.close_connection = True
