@@ -1,22 +1,25 @@
 /// Pulls sorted keys one at a time from a paged source.
+public typealias SortedKeyCursor = SortedCursor<String>
+
+/// Pulls sorted entries (keys, or listing entries with their key) one at a time from a paged source.
 ///
-/// Keys must arrive in byte (UTF-8) order, as S3 lists them and as PostgreSQL sorts with
-/// `COLLATE "C"`. Holds one page at a time.
-public final class SortedKeyCursor {
-    private let fetch: (_ after: String?) async throws -> (keys: [String], next: String?)
-    private var buffer: [String] = []
+/// Entries must arrive in byte (UTF-8) order of their keys, as S3 lists them and as PostgreSQL
+/// sorts with `COLLATE "C"`. Holds one page at a time.
+public final class SortedCursor<Element> {
+    private let fetch: (_ after: String?) async throws -> (keys: [Element], next: String?)
+    private var buffer: [Element] = []
     private var index = 0
     private var token: String?
     private var exhausted = false
     private var started = false
 
     /// `fetch(token)` returns a page of sorted keys and the token for the next page (nil at the end).
-    public init(fetch: @escaping (_ token: String?) async throws -> (keys: [String], next: String?)) {
+    public init(fetch: @escaping (_ token: String?) async throws -> (keys: [Element], next: String?)) {
         self.fetch = fetch
     }
 
-    /// The next key, or nil at the end.
-    public func next() async throws -> String? {
+    /// The next entry, or nil at the end.
+    public func next() async throws -> Element? {
         while index >= buffer.count {
             if exhausted || (started && token == nil) { return nil }
             let page = try await fetch(token)
@@ -56,5 +59,22 @@ public enum SortedDifference {
             }
         }
         return missing
+    }
+
+    /// Calls `both` for every key present in `left` and in `right`, with the two entries.
+    public static func pairs<Element>(
+        _ left: SortedCursor<Element>, _ right: SortedCursor<Element>, key: (Element) -> String,
+        both: (Element, Element) async throws -> Void
+    ) async throws {
+        var rightEntry = try await right.next()
+        while let leftEntry = try await left.next() {
+            let leftKey = key(leftEntry)
+            while let current = rightEntry, precedes(key(current), leftKey) {
+                rightEntry = try await right.next()
+            }
+            if let current = rightEntry, key(current).utf8.elementsEqual(leftKey.utf8) {
+                try await both(leftEntry, current)
+            }
+        }
     }
 }

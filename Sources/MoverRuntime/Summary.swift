@@ -55,14 +55,21 @@ public enum Summary {
             "migrated rows whose object is missing: \(report.rowsMissingObject) (of \(report.rowsChecked) migrated rows)",
             "source objects not yet copied:         \(report.objectsNotCopied) (of \(report.sourceObjectsChecked) source objects)",
         ]
+        if report.deep {
+            lines.append("copies not identical to their source:  \(report.copiesNotIdentical) (of \(report.pairsCompared) compared)")
+        }
         for (title, samples) in [("rows at source", report.rowsAtSourcePathSamples),
                                  ("rows missing object", report.rowsMissingObjectSamples),
-                                 ("objects not copied", report.objectsNotCopiedSamples)] where !samples.isEmpty {
+                                 ("objects not copied", report.objectsNotCopiedSamples),
+                                 ("copies not identical", report.copiesNotIdenticalSamples)] where !samples.isEmpty {
             lines.append("  e.g. \(title): " + samples.joined(separator: ", "))
         }
         lines.append(report.isComplete ? "migration complete" : "migration NOT complete")
         if report.objectsNotCopied > 0 {
             lines.append("next: `s3-mover backfill` copies the objects not yet copied and repoints their rows")
+        }
+        if report.copiesNotIdentical > 0 {
+            lines.append("next: delete the copies that differ and run `s3-mover backfill` again; their rows' objects are not what the source held")
         }
         if report.rowsAtSourcePath > 0 {
             lines.append("next: `s3-mover backfill --from-rows` repoints the \(report.rowsAtSourcePath) rows still at the source prefix "

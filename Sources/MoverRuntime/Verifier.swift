@@ -43,14 +43,25 @@ public struct Verifier: Sendable {
         /// Rows checked under the destination prefix, and source objects checked.
         public var rowsChecked = 0
         public var sourceObjectsChecked = 0
+        /// With `deep`: source/copy pairs compared, and those not identical (``CopyProof``).
+        public var deep = false
+        public var pairsCompared = 0
+        public var copiesNotIdentical = 0
+        /// `source key: reason`.
+        public var copiesNotIdenticalSamples: [String] = []
 
         /// True when nothing is left to do.
-        public var isComplete: Bool { rowsAtSourcePath == 0 && rowsMissingObject == 0 && objectsNotCopied == 0 }
+        public var isComplete: Bool { rowsAtSourcePath == 0 && rowsMissingObject == 0 && objectsNotCopied == 0 && copiesNotIdentical == 0 }
     }
 
     /// Computes the report.
-    public func run() async throws -> Report {
+    ///
+    /// - Parameter deep: also compare every source object with its copy: the listings' sizes
+    ///   and ETags, and, where those do not settle it (multipart or SSE-KMS ETags, differing
+    ///   ETags), both objects' `HeadObject` with their checksums.
+    public func run(deep: Bool = false) async throws -> Report {
         var report = Report()
+        report.deep = deep
         let sourcePrefix = mapper.sourceListPrefix
         let destinationPrefix = mapper.destinationListPrefix
 
@@ -95,7 +106,57 @@ public struct Verifier: Sendable {
         }
         report.objectsNotCopiedSamples = notCopied
         report.sourceObjectsChecked = sourceChecked
+        if deep { try await compareCopies(&report) }
         return report
+    }
+
+    /// Step 4 (`--deep`): every source object that has a copy, compared with it. Constant
+    /// memory: the two listings are merged; only pairs the listings cannot settle cost requests.
+    private func compareCopies(_ report: inout Report) async throws {
+        let mappedSource = SortedCursor<S3ObjectSummary> { [s3, sourceBucket, mapper, retry] token in
+            let page = try await retry.run {
+                try await s3.listObjectsPage(bucket: sourceBucket, prefix: mapper.sourceListPrefix, continuationToken: token)
+            }
+            return (page.objects.compactMap { object in mapper.destinationKey(for: object.key).map {
+                S3ObjectSummary(key: $0, size: object.size, eTag: object.eTag, storageClass: object.storageClass)
+            } }, page.nextContinuationToken)
+        }
+        let destination = SortedCursor<S3ObjectSummary> { [s3, destinationBucket, mapper, retry] token in
+            let page = try await retry.run {
+                try await s3.listObjectsPage(bucket: destinationBucket, prefix: mapper.destinationListPrefix, continuationToken: token)
+            }
+            return (page.objects, page.nextContinuationToken)
+        }
+        var compared = 0
+        var differing = 0
+        var samples: [String] = []
+        try await SortedDifference.pairs(mappedSource, destination, key: \.key) { source, copy in
+            compared += 1
+            let sourceKey = mapper.sourceKey(for: source.key) ?? source.key
+            guard let reason = try await difference(sourceKey: sourceKey, source, copy) else { return }
+            differing += 1
+            if samples.count < sampleLimit { samples.append("\(sourceKey): \(reason)") }
+            logger.warning("copy is not identical to its source", metadata: ["key": "\(sourceKey)", "reason": "\(reason)"])
+        }
+        report.pairsCompared = compared
+        report.copiesNotIdentical = differing
+        report.copiesNotIdenticalSamples = samples
+    }
+
+    /// Why `copy` is not `source`'s copy, or nil when it is. The listings decide when both
+    /// sizes agree and both ETags are the same single-part one; anything else is read back.
+    private func difference(sourceKey: String, _ source: S3ObjectSummary, _ copy: S3ObjectSummary) async throws -> String? {
+        if source.size != copy.size { return "size \(copy.size) is not the source's \(source.size)" }
+        if let a = source.eTag.flatMap(ETag.init), let b = copy.eTag.flatMap(ETag.init), !a.isMultipart, a == b { return nil }
+        let heads = try await retry.run { [s3, sourceBucket, destinationBucket] in
+            (try await s3.headObject(bucket: sourceBucket, key: sourceKey, checksums: true),
+             try await s3.headObject(bucket: destinationBucket, key: copy.key, checksums: true))
+        }
+        guard let sourceHead = heads.0, let copyHead = heads.1 else { return nil }  // deleted meanwhile: nothing to compare
+        switch CopyProof.compare(source: S3ObjectCopier.fingerprint(sourceHead), copy: S3ObjectCopier.fingerprint(copyHead)) {
+        case .identical: return nil
+        case .different(let reason): return reason
+        }
     }
 
     private func listing(_ bucket: String, _ prefix: String) -> SortedKeyCursor {

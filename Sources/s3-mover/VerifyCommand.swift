@@ -10,10 +10,16 @@ struct VerifyCommand: AsyncParsableCommand {
         abstract: "Reports whether the migration is complete; exits 0 only when it is.",
         discussion: """
         Checks three things: rows still under the source prefix; migrated rows whose destination object is missing; \
-        source objects (matching prefix and suffix) not yet copied. Runs in constant memory by merging sorted listings.
+        source objects (matching prefix and suffix) not yet copied. With --deep, a fourth: every copy is compared with \
+        its source (size, and ETag or checksums), and the keys that differ are listed. Runs in constant memory by \
+        merging sorted listings. Exits 0 when complete, 1 when not.
         """)
 
     @OptionGroup var settings: SettingsOptions
+
+    @Flag(help: ArgumentHelp("Also prove every copy identical to its source.",
+                             discussion: "Size and ETag from the listings settle single-part copies without a request; multipart, SSE-KMS or differing ETags are read back with HeadObject and compared by size and checksums."))
+    var deep = false
 
     func run() async throws {
         let logger = LogSetup.logger()
@@ -26,7 +32,7 @@ struct VerifyCommand: AsyncParsableCommand {
                 s3: try runtime.s3(), database: runtime.database, table: try runtime.avatarTable(),
                 sourceBucket: try settings.bucket(.sourceBucket), destinationBucket: try settings.bucket(.destinationBucket),
                 mapper: try settings.keyMapper(), retry: runtime.retry, logger: logger)
-            let report = try await verifier.run()
+            let report = try await verifier.run(deep: deep)
             Summary.lines(report).forEach { print($0) }
             return report.isComplete
         }

@@ -119,3 +119,34 @@ struct MetadataFidelityTests {
         #expect(try await fixture.s3.getObject(bucket: fixture.destinationBucket, key: "avatar/a.png") == body)
     }
 }
+
+/// `verify --deep` compares every copy with its source and names those that differ.
+@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
+struct DeepVerifyTests {
+    @Test(arguments: [S3Server.moto, S3Server.rclone])
+    func deepVerifyNamesTheCopiesThatDiffer(server: S3Server) async throws {
+        let fixture = try await Fixture.make("deepverify", server: server)
+        let keys = (1...5).map { "image/avatar-\($0).png" }
+        for key in keys {
+            try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: key, body: Array((key + " bytes").utf8), contentType: "image/png")
+        }
+        // One above a lowered multipart threshold, so its copy's ETag is not comparable.
+        let large = (0..<(6 * 1024 * 1024)).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: "image/large.png", body: large, contentType: "image/png")
+        try await fixture.insertRows(keys + ["image/large.png"])
+        let threshold = server == .moto ? ["--multipart-threshold", "\(5 * 1024 * 1024)"] : []
+        #expect(try await fixture.run(["backfill"] + threshold).status == 0)
+        #expect(try await fixture.run(["verify", "--deep"]).status == 0)
+
+        // Same size, other bytes; and another size.
+        try await fixture.s3.putObject(bucket: fixture.destinationBucket, key: "avatar/avatar-2.png",
+                                       body: Array("image/avatar-2.png BYTES".utf8), contentType: "image/png")
+        try await fixture.s3.putObject(bucket: fixture.destinationBucket, key: "avatar/avatar-4.png", body: Array("short".utf8), contentType: "image/png")
+        #expect(try await fixture.run(["verify"]).status == 0, "a shallow verify sees only presence")
+        let deep = try await fixture.run(["verify", "--deep"])
+        #expect(deep.status == 1, "\(deep.stdout)\(deep.stderr)")
+        #expect(deep.stdout.contains("copies not identical to their source:  2 (of 6 compared)"), "\(deep.stdout)")
+        #expect(deep.stdout.contains("image/avatar-2.png: ") && deep.stdout.contains("image/avatar-4.png: size 5"), "\(deep.stdout)")
+        #expect(deep.stdout.contains("migration NOT complete"))
+    }
+}
