@@ -29,6 +29,26 @@ public enum MetricName {
     public static let databaseDuration = "s3mover_database_duration_seconds"
     /// From the S3 event's `eventTime` to the object's completion.
     public static let eventAge = "s3mover_event_age_seconds"
+    /// Messages in the main and dead-letter queues, by `queue` and `state` (``QueueDepthMonitor``'s gauge).
+    public static let queueMessages = "s3mover_queue_messages"
+
+    /// Every metric's `# HELP` text, for the exposition.
+    public static let help: [String: String] = [
+        objectsCopied: "Objects copied to the destination (migrated, already migrated, or copied without a row).",
+        objectsSkipped: "Objects acknowledged without a copy, by reason.",
+        objectsFailed: "Objects that failed and were left for a retry, by reason (S3 or SQS error code, SQLSTATE, CURLcode).",
+        rowsUpdated: "Rows repointed at the destination path.",
+        messagesReceived: "SQS messages received.",
+        messagesDeleted: "SQS messages deleted (every record done or skipped).",
+        messagesKept: "SQS messages left for redelivery (a record failed, or the body is malformed).",
+        messagesAtRisk: "Messages in progress whose visibility could not be extended; another consumer may receive them.",
+        retries: "Retries of a copy, an update or a held object, by cause (the error code).",
+        inFlight: "Objects being migrated right now.",
+        copyDuration: "Seconds per CopyObject (or multipart copy) attempt.",
+        databaseDuration: "Seconds per row update, from request to commit.",
+        eventAge: "Seconds from the S3 event's eventTime to the object's completion.",
+        queueMessages: "Messages in the main and dead-letter queues, by queue and state (visible, in-flight).",
+    ]
 }
 
 /// The metric handles, through swift-metrics: no-ops until the executable bootstraps a backend.

@@ -13,7 +13,7 @@ public import ServiceLifecycle
 /// `sqs:GetQueueAttributes` on it (deploy/iam-policy.json grants it).
 public struct QueueDepthMonitor: Service {
     /// The gauge's name.
-    public static let metricName = "s3mover_queue_messages"
+    public static let metricName = MetricName.queueMessages
 
     let sqs: SQSClient
     let queueURL: String

@@ -9,17 +9,17 @@ public enum PrometheusMetrics {
         .seconds(30), .seconds(60), .seconds(300), .seconds(900), .seconds(3600),
     ]
 
-    /// A factory over `registry`. `eventAgeMetric` is the event-age histogram's name.
-    public static func factory(registry: PrometheusCollectorRegistry, eventAgeMetric: String) -> PrometheusMetricsFactory {
-        var factory = PrometheusMetricsFactory(registry: registry)
-        factory.durationHistogramBuckets[eventAgeMetric] = eventAgeBuckets
-        return factory
+    /// A factory over `registry`. `eventAgeMetric` is the event-age histogram's name; `help`
+    /// has each metric's HELP text.
+    public static func factory(registry: PrometheusCollectorRegistry, eventAgeMetric: String,
+                               help: [String: String] = [:]) -> DocumentedMetricsFactory {
+        DocumentedMetricsFactory(registry: registry, help: help, durationBuckets: [eventAgeMetric: eventAgeBuckets])
     }
 
     /// Installs the Prometheus backend for the whole process. Call once, from `main`, before any metric is made.
-    public static func bootstrap(eventAgeMetric: String) -> PrometheusCollectorRegistry {
+    public static func bootstrap(eventAgeMetric: String, help: [String: String]) -> PrometheusCollectorRegistry {
         let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(factory(registry: registry, eventAgeMetric: eventAgeMetric))
+        MetricsSystem.bootstrap(factory(registry: registry, eventAgeMetric: eventAgeMetric, help: help))
         return registry
     }
 }

@@ -18,7 +18,7 @@ struct MetricsEndpoint {
         runtime: Runtime, queueURL: String?, liveness: @escaping @Sendable () -> HealthStatus, logger: Logger
     ) async throws -> MetricsEndpoint? {
         guard let port = try runtime.settings.metricsPort() else { return nil }
-        let registry = PrometheusMetrics.bootstrap(eventAgeMetric: MetricName.eventAge)
+        let registry = PrometheusMetrics.bootstrap(eventAgeMetric: MetricName.eventAge, help: MetricName.help)
         let readiness = runtime.hasDatabase
             ? ReadinessProbe(database: runtime.database, sqs: queueURL == nil ? nil : try runtime.sqs(), queueURL: queueURL, logger: logger)
             : nil

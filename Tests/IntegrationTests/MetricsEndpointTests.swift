@@ -18,6 +18,15 @@ struct MetricsEndpointTests {
         return nil
     }
 
+    /// `promtool check metrics` on an exposition text.
+    static func promtoolCheck(_ text: String) async throws -> CommandResult {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("scrape-\(UUID().uuidString).txt")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        return try await Command.run("/bin/sh", ["-c", "promtool check metrics < \"$0\"", file.path],
+                                     environment: ProcessInfo.processInfo.environment, timeout: .seconds(30))
+    }
+
     @Test func countersMoveAndProbesAnswerWhileTheWorkerRuns() async throws {
         let fixture = try await Fixture.make("metrics", queue: true)
         let port = freeLoopbackPort()
@@ -54,6 +63,10 @@ struct MetricsEndpointTests {
         #expect(sample(text, #"s3mover_queue_messages{queue="main",state="visible"}"#) != nil, "\(text)")
         #expect(sample(text, #"s3mover_queue_messages{queue="dead-letter",state="visible"}"#) == 0)
         #expect(try await fixture.paths().allSatisfy { $0.hasPrefix("avatar/") })
+        // Prometheus's own linter accepts the live scrape: every metric has HELP and TYPE.
+        let lint = try await Self.promtoolCheck(text)
+        #expect(lint.status == 0 && lint.stdout.isEmpty && lint.stderr.isEmpty, "\(lint.stdout)\(lint.stderr)")
+        #expect(text.contains("# HELP s3mover_objects_copied_total Objects copied"), "\(text)")
 
         // A failure is counted by reason: a row for an object that is not in the bucket.
         try await fixture.sqs.sendMessage(queueURL: fixture.queueURL!, body: SyntheticEventJSON.event(
