@@ -67,8 +67,18 @@ public struct Backfill: Sendable {
         self.rateLimiter = maxRate.map { RateLimiter(perSecond: $0) }
         self.onFailure = onFailure
         self.process = process ?? { object in
-            try await hold.run { try await handler.migrate(sourceKey: object.key, size: object.size, listedETag: object.eTag,
-                                                                 storageClass: object.storageClass) }
+            let facts = MigrationFacts(sourceKey: object.key)
+            do {
+                let outcome = try await hold.run {
+                    try await handler.migrate(sourceKey: object.key, size: object.size, listedETag: object.eTag,
+                                              storageClass: object.storageClass, facts: facts)
+                }
+                handler.ledger?.record(LedgerEntry(facts, outcome: outcome))
+                return outcome
+            } catch {
+                handler.ledger?.record(LedgerEntry(facts, error: error))
+                throw error
+            }
         }
         self.retry = handler.retry
     }

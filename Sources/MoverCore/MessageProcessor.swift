@@ -68,46 +68,59 @@ public struct MessageProcessor: Sendable {
     }
 
     /// Runs the handler, holding the record through dependency outages.
-    private func migrateHolding(_ event: ObjectEvent, waitingForRow: @escaping @Sendable () -> Void) async throws -> MigrationOutcome {
+    private func migrateHolding(_ event: ObjectEvent, facts: MigrationFacts,
+                                waitingForRow: @escaping @Sendable () -> Void) async throws -> MigrationOutcome {
         let rowWait = rowWait > .zero ? RowWait(window: rowWait, began: waitingForRow) : nil
         return try await OutageHold(health: health, maxHold: maxHold, backoffCap: holdBackoffCap, logger: logger).run {
-            try await handler.migrate(sourceKey: event.key, eTag: event.eTag, versionId: event.versionId, size: event.size, rowWait: rowWait)
+            try await handler.migrate(sourceKey: event.key, eTag: event.eTag, versionId: event.versionId, size: event.size,
+                                      rowWait: rowWait, facts: facts)
         }
     }
 
     /// Returns nil when the record is done or skipped, or the failure's description.
     private func process(_ event: ObjectEvent, messageID: String, waitingForRow: @escaping @Sendable () -> Void) async -> String? {
         let outcome: MigrationOutcome
+        let facts = MigrationFacts(sourceKey: event.key)
         if !event.isObjectCreated {
             outcome = .skipped(.notObjectCreated)
         } else if event.bucket != sourceBucket {
             outcome = .skipped(.foreignBucket)
         } else {
             do {
-                outcome = try await migrateHolding(event, waitingForRow: waitingForRow)
-            } catch let error as MigrationError where error.step == .rowWait {
-                logger.info("shut down while waiting for a row; message left for redelivery", metadata: [
-                    "key": "\(event.key)", "message_id": "\(messageID)",
-                ])
-                return error.description
-            } catch let error as MigrationError {
-                tally.recordFailure(code: error.code)
-                logger.warning("object failed; message kept for redelivery", metadata: [
-                    "key": "\(event.key)", "outcome": "failed", "step": "\(error.step.rawValue)", "error_code": "\(error.code)",
-                    "error": "\(error.underlying)", "message_id": "\(messageID)",
-                ])
-                return error.description
+                outcome = try await migrateHolding(event, facts: facts, waitingForRow: waitingForRow)
             } catch {
-                tally.recordFailure(code: error.failureCode)
-                logger.warning("object abandoned; message kept for redelivery", metadata: [
-                    "key": "\(event.key)", "outcome": "abandoned", "error_code": "\(error.failureCode)", "message_id": "\(messageID)",
-                ])
-                return "\(event.key): \(error)"
+                handler.ledger?.record(LedgerEntry(facts, error: error))
+                return failure(error, event: event, messageID: messageID)
             }
         }
+        handler.ledger?.record(LedgerEntry(facts, outcome: outcome))
         tally.record(outcome)
         if let eventTime = event.eventTime, let age = EventAge.since(eventTime) { MoverMetrics.eventCompleted(age: age) }
         logger.debug("object processed", metadata: ["key": "\(event.key)", "bucket": "\(event.bucket)", "outcome": "\(outcome.label)"])
         return nil
+    }
+
+    /// Counts and logs a record's failure; returns its description for the message's disposition.
+    private func failure(_ error: any Error, event: ObjectEvent, messageID: String) -> String {
+        switch error {
+        case let error as MigrationError where error.step == .rowWait:
+            logger.info("shut down while waiting for a row; message left for redelivery", metadata: [
+                "key": "\(event.key)", "message_id": "\(messageID)",
+            ])
+            return error.description
+        case let error as MigrationError:
+            tally.recordFailure(code: error.code)
+            logger.warning("object failed; message kept for redelivery", metadata: [
+                "key": "\(event.key)", "outcome": "failed", "step": "\(error.step.rawValue)", "error_code": "\(error.code)",
+                "error": "\(error.underlying)", "message_id": "\(messageID)",
+            ])
+            return error.description
+        default:
+            tally.recordFailure(code: error.failureCode)
+            logger.warning("object abandoned; message kept for redelivery", metadata: [
+                "key": "\(event.key)", "outcome": "abandoned", "error_code": "\(error.failureCode)", "message_id": "\(messageID)",
+            ])
+            return "\(event.key): \(error)"
+        }
     }
 }

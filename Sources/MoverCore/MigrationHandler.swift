@@ -12,14 +12,17 @@ public struct MigrationHandler: Sendable {
     public let repointer: any PathRepointer
     public let retry: RetryPolicy
     public let logger: Logger
+    /// The audit trail (`--ledger`), written by the callers once an object's outcome is final.
+    public let ledger: (any MigrationLedger)?
 
     public init(mapper: KeyMapper, copier: any ObjectCopier, repointer: any PathRepointer,
-                retry: RetryPolicy = RetryPolicy(), logger: Logger) {
+                retry: RetryPolicy = RetryPolicy(), logger: Logger, ledger: (any MigrationLedger)? = nil) {
         self.mapper = mapper
         self.copier = copier
         self.repointer = repointer
         self.retry = retry
         self.logger = logger
+        self.ledger = ledger
     }
 
     /// Migrates `sourceKey`. Returns when the copy exists and the rows are committed, or the object
@@ -32,19 +35,28 @@ public struct MigrationHandler: Sendable {
     ///   - size: the object's size when known (from the event or the listing); large objects are
     ///     copied in parts.
     ///   - listedETag, storageClass: what a listing showed of the object; they save requests.
+    ///   - facts: filled with what the migration learns of the object, for its ledger entry.
     ///   - rowWait: when given, a copied object that no row references yet is rechecked until a
     ///     row appears or the window passes (rows saved after their upload).
     public func migrate(sourceKey: String, eTag: ETag? = nil, versionId: VersionID? = nil, size: Int64? = nil,
-                        listedETag: ETag? = nil, storageClass: StorageClass? = nil, rowWait: RowWait? = nil) async throws -> MigrationOutcome {
+                        listedETag: ETag? = nil, storageClass: StorageClass? = nil, rowWait: RowWait? = nil,
+                        facts: MigrationFacts? = nil) async throws -> MigrationOutcome {
         if mapper.isDestinationKey(sourceKey) { return .skipped(.destinationKey) }
         guard let destinationKey = mapper.destinationKey(for: sourceKey) else { return .skipped(.notSourceKey) }
         let hints = SourceHints(eTag: eTag, versionId: versionId, size: size, listedETag: listedETag, storageClass: storageClass)
+        facts?.update { known in
+            known.sourceVersion = versionId?.value
+            known.sourceETag = (eTag ?? listedETag)?.value
+            known.size = size
+            known.destinationKey = destinationKey
+        }
         return try await MoverMetrics.inFlight {
-            try await copyAndRepoint(sourceKey: sourceKey, destinationKey: destinationKey, hints: hints, rowWait: rowWait)
+            try await copyAndRepoint(sourceKey: sourceKey, destinationKey: destinationKey, hints: hints, rowWait: rowWait, facts: facts)
         }
     }
 
-    private func copyAndRepoint(sourceKey: String, destinationKey: String, hints: SourceHints, rowWait: RowWait?) async throws -> MigrationOutcome {
+    private func copyAndRepoint(sourceKey: String, destinationKey: String, hints: SourceHints, rowWait: RowWait?,
+                                facts: MigrationFacts?) async throws -> MigrationOutcome {
 
         let copy: CopyOutcome
         do {
@@ -61,8 +73,13 @@ public struct MigrationHandler: Sendable {
         }
 
         switch copy {
-        case .copied:
-            break
+        case .copied(let copied):
+            facts?.update { known in
+                known.sourceVersion = copied.sourceVersion ?? known.sourceVersion
+                known.sourceETag = copied.sourceETag?.value ?? known.sourceETag
+                known.size = copied.size ?? known.size
+                known.destinationETag = copied.destinationETag?.value
+            }
         case .sourceChanged:
             return .skipped(.superseded)
         case .notIdentical(let reason):

@@ -19,8 +19,8 @@ public protocol ObjectCopier: Sendable {
 
 /// What a copy attempt found.
 public enum CopyOutcome: Sendable, Hashable {
-    /// The destination now holds the object.
-    case copied
+    /// The destination now holds the object, proven identical to its source.
+    case copied(CopiedObject)
     /// The source no longer exists.
     case sourceMissing
     /// The source's ETag or current version no longer matches: it was overwritten after the event,
@@ -29,6 +29,22 @@ public enum CopyOutcome: Sendable, Hashable {
     /// The destination was written but is not proven identical to the source: the reason says
     /// what differs. Its row is not repointed.
     case notIdentical(String)
+}
+
+/// What a successful copy read and wrote, for the ledger.
+public struct CopiedObject: Sendable, Hashable {
+    public var sourceVersion: String?
+    public var sourceETag: ETag?
+    public var size: Int64?
+    /// The copy's ETag.
+    public var destinationETag: ETag?
+
+    public init(sourceVersion: String? = nil, sourceETag: ETag? = nil, size: Int64? = nil, destinationETag: ETag? = nil) {
+        self.sourceVersion = sourceVersion
+        self.sourceETag = sourceETag
+        self.size = size
+        self.destinationETag = destinationETag
+    }
 }
 
 /// What an event or a listing already says about a source object.

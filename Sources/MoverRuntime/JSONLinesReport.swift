@@ -7,16 +7,19 @@ import Glibc
 #endif
 
 /// `--report FILE`: one JSON object per line, for each failed object and for the final summary.
+/// Also the writer behind `--ledger FILE`.
 public final class JSONLinesReport: Sendable {
     /// The open file descriptor; -1 once closed.
     private let descriptor: Mutex<Int32>
     private let path: String
 
-    /// Creates (or truncates) the file at `path`.
-    public init(path: String) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    /// Creates (or truncates) the file at `path`; `flag` names it in an error.
+    ///
+    /// - Parameter append: add to an existing file instead of truncating it.
+    public init(path: String, flag: String = "--report", append: Bool = false) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC) | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
-            throw SettingsError(variable: "--report", flag: nil, problem: "cannot create '\(path)' (errno \(errno))")
+            throw SettingsError(variable: flag, flag: nil, problem: "cannot create '\(path)' (errno \(errno))")
         }
         self.path = path
         descriptor = Mutex(fd)

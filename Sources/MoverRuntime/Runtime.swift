@@ -73,7 +73,8 @@ public final class Runtime: Sendable {
     ///
     /// - Parameter pathIndexed: whether the path column has an index; without one, updates wait a
     ///   few milliseconds to form larger batches, since each statement scans the table.
-    public func handler(pathIndexed: Bool = true) throws -> MigrationHandler {
+    /// - Parameter ledger: where each object's outcome is recorded (`--ledger`).
+    public func handler(pathIndexed: Bool = true, ledger: (any MigrationLedger)? = nil) throws -> MigrationHandler {
         let copier = S3ObjectCopier(
             client: try s3(), sourceBucket: try settings.bucket(.sourceBucket),
             destinationBucket: try settings.bucket(.destinationBucket),
@@ -84,7 +85,7 @@ public final class Runtime: Sendable {
             mapper: try settings.keyMapper(), copier: copier,
             repointer: PostgresBatchRepointer(client: database, table: try avatarTable(),
                                               linger: pathIndexed ? .zero : .milliseconds(10)),
-            retry: retry, logger: logger)
+            retry: retry, logger: logger, ledger: ledger)
     }
 
     /// Checks that the database answers and the table and column exist; throws a clear error if not.

@@ -78,7 +78,10 @@ public struct S3ObjectCopier: ObjectCopier {
             }
             // The cheapest proof: the same single-part ETag (an MD5 of the content, or a value
             // SSE-KMS makes unique) as the source had when copied.
-            if let copied = ETag(result.eTag), !copied.isMultipart, copied == (ifMatch ?? hints.listedETag) { return .copied }
+            if let copied = ETag(result.eTag), !copied.isMultipart, copied == (ifMatch ?? hints.listedETag) {
+                return .copied(CopiedObject(sourceVersion: source?.versionId ?? result.sourceVersionId, sourceETag: copied,
+                                            size: source?.contentLength ?? hints.size, destinationETag: copied))
+            }
             return try await prove(sourceKey: sourceKey, destinationKey: destinationKey, source: source)
         } catch let error as S3Error where error.code == "NoSuchKey" || error.code == "NoSuchVersion"
             || (error.status == 404 && error.code != "NoSuchBucket" && error.code != "NoSuchUpload") {
@@ -96,7 +99,9 @@ public struct S3ObjectCopier: ObjectCopier {
         }
         guard let source = found else { return .sourceMissing }  // deleted since: the copy is of what was there
         switch CopyProof.compare(source: Self.fingerprint(source), copy: Self.fingerprint(copy)) {
-        case .identical: return .copied
+        case .identical:
+            return .copied(CopiedObject(sourceVersion: source.versionId, sourceETag: source.eTag.flatMap(ETag.init),
+                                        size: source.contentLength, destinationETag: copy.eTag.flatMap(ETag.init)))
         case .different(let reason): return .notIdentical(reason)
         }
     }
@@ -128,7 +133,10 @@ public struct S3ObjectCopier: ObjectCopier {
             // Smaller than the caller thought: one CopyObject does it.
             let result = try await client.copyObject(sourceBucket: sourceBucket, sourceKey: sourceKey, destinationBucket: destinationBucket,
                                                      destinationKey: destinationKey, ifMatch: condition, options: options)
-            if let copied = ETag(result.eTag), !copied.isMultipart, copied == current { return .copied }
+            if let copied = ETag(result.eTag), !copied.isMultipart, copied == current {
+                return .copied(CopiedObject(sourceVersion: metadata.versionId, sourceETag: copied, size: metadata.contentLength,
+                                            destinationETag: copied))
+            }
             return try await prove(sourceKey: sourceKey, destinationKey: destinationKey, source: metadata)
         }
         let tagging = metadata.tagCount > 0 ? try await client.objectTagging(bucket: sourceBucket, key: sourceKey) : nil

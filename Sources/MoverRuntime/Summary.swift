@@ -1,3 +1,4 @@
+import FoundationEssentials
 public import MoverCore
 public import StrictJSON
 
@@ -49,6 +50,36 @@ public enum Summary {
     }
 
     /// The lines of a verification report.
+    /// `verify --json`: the report as one JSON object (counts, sample keys, `complete`).
+    public static func json(_ report: Verifier.Report) -> [String: JSONValue] {
+        func samples(_ keys: [String]) -> JSONValue { .array(keys.map(JSONValue.string)) }
+        var object: [String: JSONValue] = [
+            "complete": .bool(report.isComplete),
+            "rows_at_source_path": .number(Double(report.rowsAtSourcePath)),
+            "rows_at_source_path_samples": samples(report.rowsAtSourcePathSamples),
+            "rows_missing_object": .number(Double(report.rowsMissingObject)),
+            "rows_missing_object_samples": samples(report.rowsMissingObjectSamples),
+            "rows_checked": .number(Double(report.rowsChecked)),
+            "objects_not_copied": .number(Double(report.objectsNotCopied)),
+            "objects_not_copied_samples": samples(report.objectsNotCopiedSamples),
+            "source_objects_checked": .number(Double(report.sourceObjectsChecked)),
+            "deep": .bool(report.deep),
+        ]
+        if report.deep {
+            object["pairs_compared"] = .number(Double(report.pairsCompared))
+            object["copies_not_identical"] = .number(Double(report.copiesNotIdentical))
+            object["copies_not_identical_samples"] = samples(report.copiesNotIdenticalSamples)
+        }
+        return object
+    }
+
+    /// ``json(_:)`` as pretty-printed text with sorted keys.
+    public static func jsonText(_ report: Verifier.Report) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(json(report))).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
     public static func lines(_ report: Verifier.Report) -> [String] {
         var lines = [
             "rows still at the source prefix:      \(report.rowsAtSourcePath)",
@@ -78,5 +109,3 @@ public enum Summary {
         return lines
     }
 }
-
-import FoundationEssentials

@@ -18,12 +18,16 @@ public final class WorkerRun: Service {
         public var rowWait: Duration
         /// Create the path column's index if it is missing.
         public var createIndex: Bool
+        /// The audit trail (`--ledger`).
+        public var ledger: (any MigrationLedger)?
 
-        public init(queueURL: String, worker: Worker.Configuration, rowWait: Duration, createIndex: Bool) {
+        public init(queueURL: String, worker: Worker.Configuration, rowWait: Duration, createIndex: Bool,
+                    ledger: (any MigrationLedger)? = nil) {
             self.queueURL = queueURL
             self.worker = worker
             self.rowWait = rowWait
             self.createIndex = createIndex
+            self.ledger = ledger
         }
     }
 
@@ -60,7 +64,7 @@ public final class WorkerRun: Service {
         let pathIndexed = await runtime.checkPathIndex(create: options.createIndex)
         if Task.isShuttingDownGracefully { return nil }
         let processor = MessageProcessor(sourceBucket: try runtime.settings.bucket(.sourceBucket),
-                                         handler: try runtime.handler(pathIndexed: pathIndexed),
+                                         handler: try runtime.handler(pathIndexed: pathIndexed, ledger: options.ledger),
                                          tally: tally, logger: logger, rowWait: options.rowWait)
         return Worker(queue: SQSMessageQueue(client: sqs, queueURL: queueURL), processor: processor,
                       configuration: options.worker, logger: logger, liveness: liveness)

@@ -51,6 +51,10 @@ struct BackfillCommand: AsyncParsableCommand {
     @Option(help: "Write each failed object and the summary to this file as JSON lines.")
     var report: String?
 
+    @Option(help: ArgumentHelp("Append one JSON line per object handled to this file (the audit trail).",
+                               discussion: "Each line: time, source_key, source_version, source_etag, size, destination_key, destination_etag, rows, outcome (migrated, already-migrated, copied-no-row, skipped, failed) and reason."))
+    var ledger: String?
+
     @Flag(help: "Create the index on the path column if it is missing (CREATE INDEX CONCURRENTLY: writes go on meanwhile).")
     var createIndex = false
 
@@ -60,12 +64,17 @@ struct BackfillCommand: AsyncParsableCommand {
             throw ValidationError("--max-rate must be a positive number of objects per second, at most 1000000 (got \(maxRate))")
         }
         if enqueue && dryRun { throw ValidationError("--enqueue and --dry-run exclude each other") }
+        if ledger != nil && (enqueue || dryRun) {
+            throw ValidationError("--ledger records objects handled; with --enqueue the workers handle them (give them --ledger), and --dry-run handles none")
+        }
     }
 
     func run() async throws {
         let logger = LogSetup.logger()
         let report = try report.map { path in try Failure.guardingSync { try JSONLinesReport(path: path) } }
-        let (runtime, backfill) = try await Failure.guarding { try await prepare(logger: logger, report: report) }
+        let ledger = try ledger.map { path in try Failure.guardingSync { try JSONLinesLedger(path: path) } }
+        defer { ledger?.close() }
+        let (runtime, backfill) = try await Failure.guarding { try await prepare(logger: logger, report: report, ledger: ledger) }
         defer { runtime.shutdown() }
         let metrics = try await Failure.guarding {
             try await MetricsEndpoint.startIfConfigured(runtime: runtime, queueURL: nil, liveness: {
@@ -96,7 +105,7 @@ struct BackfillCommand: AsyncParsableCommand {
     }
 
     /// Validates settings, checks the dependencies and builds the run.
-    private func prepare(logger: Logger, report: JSONLinesReport?) async throws -> (Runtime, Backfill) {
+    private func prepare(logger: Logger, report: JSONLinesReport?, ledger: JSONLinesLedger?) async throws -> (Runtime, Backfill) {
         let settings = try self.settings.settings()
         let sourceBucket = try settings.bucket(.sourceBucket)
         let destinationBucket = try settings.bucket(.destinationBucket)
@@ -124,7 +133,7 @@ struct BackfillCommand: AsyncParsableCommand {
                 pathIndexed = await runtime.checkPathIndex(create: createIndex)
             }
         }
-        let handler: MigrationHandler = enqueue ? Self.unusedHandler(mapper: mapper, logger: logger) : try runtime.handler(pathIndexed: pathIndexed)
+        let handler: MigrationHandler = enqueue ? Self.unusedHandler(mapper: mapper, logger: logger) : try runtime.handler(pathIndexed: pathIndexed, ledger: ledger)
         var onFailure: (@Sendable (String, any Error) -> Void)?
         if let report {
             onFailure = { key, error in report.failure(key: key, error: error) }

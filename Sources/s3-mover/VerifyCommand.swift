@@ -21,6 +21,17 @@ struct VerifyCommand: AsyncParsableCommand {
                              discussion: "Size and ETag from the listings settle single-part copies without a request; multipart, SSE-KMS or differing ETags are read back with HeadObject and compared by size and checksums."))
     var deep = false
 
+    @Flag(help: ArgumentHelp("Print the report as one JSON document instead of lines.",
+                             discussion: "Every count, up to --samples keys for each finding, and \"complete\": true or false. The exit code is the same."))
+    var json = false
+
+    @Option(help: "Example keys to show for each finding (0-1000).")
+    var samples = 10
+
+    func validate() throws {
+        guard (0...1000).contains(samples) else { throw ValidationError("--samples must be between 0 and 1000 (got \(samples))") }
+    }
+
     func run() async throws {
         let logger = LogSetup.logger()
         let complete = try await Failure.guarding {
@@ -28,12 +39,17 @@ struct VerifyCommand: AsyncParsableCommand {
             let runtime = try Runtime(settings: settings, logger: logger)
             defer { runtime.shutdown() }
             try await runtime.checkDatabase()
-            let verifier = Verifier(
+            var verifier = Verifier(
                 s3: try runtime.s3(), database: runtime.database, table: try runtime.avatarTable(),
                 sourceBucket: try settings.bucket(.sourceBucket), destinationBucket: try settings.bucket(.destinationBucket),
                 mapper: try settings.keyMapper(), retry: runtime.retry, logger: logger)
+            verifier.sampleLimit = samples
             let report = try await verifier.run(deep: deep)
-            Summary.lines(report).forEach { print($0) }
+            if json {
+                print(Summary.jsonText(report))
+            } else {
+                Summary.lines(report).forEach { print($0) }
+            }
             return report.isComplete
         }
         guard complete else { throw ExitCode(1) }

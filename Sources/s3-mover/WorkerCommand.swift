@@ -39,6 +39,10 @@ struct WorkerCommand: AsyncParsableCommand {
         discussion: "Applications usually upload, then save the row; the event often arrives first. Meanwhile the message stays invisible, costs no receive count and holds no --concurrency slot; the row is repointed within about a second of its commit. After the window the message is acknowledged as copied-without-row (finish such rows with `backfill --from-rows`)."))
     var rowWait: String?
 
+    @Option(help: ArgumentHelp("Append one JSON line per object handled to this file (the audit trail).",
+                               discussion: "Each line: time, source_key, source_version, source_etag, size, destination_key, destination_etag, rows, outcome (migrated, already-migrated, copied-no-row, skipped, failed) and reason. A record retried later gets a line per attempt."))
+    var ledger: String?
+
     @Option(help: "Seconds in-flight work may take after SIGTERM before it is abandoned (fits Kubernetes' default 30 s).")
     var shutdownGrace = 25
 
@@ -51,6 +55,8 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = LogSetup.logger()
+        let ledger = try ledger.map { path in try Failure.guardingSync { try JSONLinesLedger(path: path) } }
+        defer { ledger?.close() }
         let (runtime, run, metrics) = try await Failure.guarding {
             let settings = try self.settings.settings([.rowWait: rowWait])
             let runtime = try Runtime(settings: settings, logger: logger)
@@ -58,7 +64,7 @@ struct WorkerCommand: AsyncParsableCommand {
             let options = WorkerRun.Options(
                 queueURL: try settings.queueURL(),
                 worker: .init(concurrency: concurrency, waitSeconds: waitSeconds, drain: drain, receivers: receivers),
-                rowWait: try settings.rowWait(), createIndex: createIndex)
+                rowWait: try settings.rowWait(), createIndex: createIndex, ledger: ledger)
             let run = WorkerRun(runtime: runtime, options: options, logger: logger)
             let liveness = run.liveness
             let metrics = try await MetricsEndpoint.startIfConfigured(runtime: runtime, queueURL: options.queueURL, liveness: {

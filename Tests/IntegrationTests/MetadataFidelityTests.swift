@@ -148,5 +148,13 @@ struct DeepVerifyTests {
         #expect(deep.stdout.contains("copies not identical to their source:  2 (of 6 compared)"), "\(deep.stdout)")
         #expect(deep.stdout.contains("image/avatar-2.png: ") && deep.stdout.contains("image/avatar-4.png: size 5"), "\(deep.stdout)")
         #expect(deep.stdout.contains("migration NOT complete"))
+
+        let json = try await fixture.run(["verify", "--deep", "--json", "--samples", "1"])
+        #expect(json.status == 1, "\(json.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(document["complete"] as? Bool == false)
+        #expect(document["copies_not_identical"] as? Int == 2 && document["pairs_compared"] as? Int == 6)
+        #expect((document["copies_not_identical_samples"] as? [String])?.count == 1)
+        #expect(document["objects_not_copied"] as? Int == 0 && document["rows_at_source_path"] as? Int == 0)
     }
 }

@@ -36,7 +36,7 @@ final class MemoryCopier: ObjectCopier {
             if let eTag = hints.eTag, eTag.value != etag { return .sourceChanged }
             state.copies += 1
             state.destination.insert(destinationKey)
-            return .copied
+            return .copied(CopiedObject(sourceETag: ETag(etag), destinationETag: ETag(etag)))
         }
     }
 
