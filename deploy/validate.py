@@ -223,10 +223,17 @@ def check_policy_and_template():
             return [plain(item) for item in value]
         return value
 
+    # The worker's role holds every statement but FinalizeDeleteSource, which only the
+    # FinalizePolicy carries (attached for the finalize run alone).
+    running = [statement for statement in policy["Statement"] if statement.get("Sid") != "FinalizeDeleteSource"]
+    finishing = [statement for statement in policy["Statement"] if statement.get("Sid") == "FinalizeDeleteSource"]
     role = template["Resources"]["WorkerRole"]["Properties"]
     statements = plain(role["Policies"][0]["PolicyDocument"]["Statement"])
-    if json.loads(json.dumps(statements)) != policy["Statement"]:
-        problem("cloudformation.yaml WorkerRole's policy differs from deploy/iam-policy.json")
+    if json.loads(json.dumps(statements)) != running:
+        problem("cloudformation.yaml WorkerRole's policy differs from deploy/iam-policy.json (without FinalizeDeleteSource)")
+    finalize = template["Resources"].get("FinalizePolicy", {}).get("Properties", {})
+    if len(finishing) != 1 or json.loads(json.dumps(plain(finalize.get("PolicyDocument", {}).get("Statement")))) != finishing:
+        problem("cloudformation.yaml FinalizePolicy must hold exactly deploy/iam-policy.json's FinalizeDeleteSource statement")
     executable = shutil.which("cfn-lint") or str(pathlib.Path(sys.executable).parent / "cfn-lint")
     result = subprocess.run([executable, str(DEPLOY / "cloudformation.yaml")], capture_output=True, text=True)
     if result.returncode != 0:

@@ -118,8 +118,11 @@ extension S3Client {
     }
 
     /// `DeleteObject`.
-    public func deleteObject(bucket: String, key: String) async throws {
-        _ = try await send("DeleteObject", method: "DELETE", bucket: bucket, key: key)
+    ///
+    /// - Parameter ifMatch: delete only while the object still has this ETag (`If-Match`; S3
+    ///   answers 412 otherwise). Servers that ignore the condition delete regardless.
+    public func deleteObject(bucket: String, key: String, ifMatch: String? = nil) async throws {
+        _ = try await send("DeleteObject", method: "DELETE", bucket: bucket, key: key, headers: ifMatch.map { [("If-Match", $0)] } ?? [])
     }
 
     /// `CreateBucket`; succeeds when the bucket already exists and is ours.

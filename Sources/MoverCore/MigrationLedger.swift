@@ -11,12 +11,8 @@ public struct LedgerEntry: Sendable, Hashable {
         case failed
     }
 
-    public var sourceKey: String
-    public var sourceVersion: String?
-    public var sourceETag: String?
-    public var size: Int64?
-    public var destinationKey: String?
-    public var destinationETag: String?
+    /// What the migration learnt of the object.
+    public var facts: MigrationFacts.Known
     /// Rows repointed by this attempt.
     public var rows: Int?
     public var outcome: Outcome
@@ -34,7 +30,7 @@ public struct LedgerEntry: Sendable, Hashable {
         case .skipped(let why):
             self.outcome = .skipped
             reason = why.rawValue
-        case .enqueued, .planned:
+        case .enqueued, .planned, .repointedBack, .deleted, .wouldDelete:
             self.outcome = .skipped
             reason = outcome.label
         }
@@ -51,13 +47,7 @@ public struct LedgerEntry: Sendable, Hashable {
     }
 
     private init(_ facts: MigrationFacts) {
-        let known = facts.snapshot
-        sourceKey = known.sourceKey
-        sourceVersion = known.sourceVersion
-        sourceETag = known.sourceETag
-        size = known.size
-        destinationKey = known.destinationKey
-        destinationETag = known.destinationETag
+        self.facts = facts.snapshot
         outcome = .failed
     }
 }

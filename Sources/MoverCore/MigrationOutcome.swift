@@ -12,6 +12,16 @@ public enum SkipReason: String, Sendable, Hashable, CaseIterable {
     case superseded = "superseded"
     /// `s3:TestEvent`.
     case testEvent = "test-event"
+    /// `rollback`: the rows already point at the source path.
+    case alreadyBack = "already-back"
+    /// `rollback`: no row points at either path any more.
+    case noRow = "no-row"
+    /// `finalize`: kept, because the destination has no copy.
+    case noCopy = "no-copy"
+    /// `finalize`: kept, because the copy is not proven identical.
+    case copyDiffers = "copy-differs"
+    /// `finalize`: kept, because a row still references the source path.
+    case rowAtSource = "row-at-source"
 }
 
 /// The end state of one object run through the handler.
@@ -26,8 +36,15 @@ public enum MigrationOutcome: Sendable, Hashable {
     case skipped(SkipReason)
     /// `backfill --enqueue`: an event for the object was put on the queue for the worker fleet.
     case enqueued
-    /// `--dry-run`: would be copied, and `rows` rows would be repointed.
+    /// `--dry-run`: would be copied (or, for `rollback`, its rows repointed back), and `rows`
+    /// rows would be repointed.
     case planned(rows: Int)
+    /// `rollback`: `rows` rows repointed from the destination path back to the source path.
+    case repointedBack(rows: Int)
+    /// `finalize --yes`: the source object was deleted.
+    case deleted
+    /// `finalize` without `--yes`: the source object would be deleted.
+    case wouldDelete
 
     /// A short label for logs and metrics.
     public var label: String {
@@ -38,6 +55,9 @@ public enum MigrationOutcome: Sendable, Hashable {
         case .skipped(let reason): "skipped:\(reason.rawValue)"
         case .enqueued: "enqueued"
         case .planned: "planned"
+        case .repointedBack: "repointed-back"
+        case .deleted: "deleted"
+        case .wouldDelete: "would-delete"
         }
     }
 }
@@ -52,6 +72,10 @@ public struct MigrationError: Error, Sendable, CustomStringConvertible {
         case rowWait = "row-wait"
         /// The copy is not proven identical to its source (``CopyProof``); its row stays.
         case verify
+        /// `rollback`, `finalize`: reading the objects or the rows failed.
+        case check
+        /// `finalize`: the delete failed.
+        case delete
     }
     public var step: Step
     public var key: String

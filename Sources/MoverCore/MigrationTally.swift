@@ -18,12 +18,16 @@ public final class MigrationTally: Sendable {
         public var enqueued = 0
         public var planned = 0
         public var plannedRows = 0
+        public var repointedBack = 0
+        public var rowsRepointedBack = 0
+        public var deleted = 0
+        public var wouldDelete = 0
         /// When the first message was received, and when the last deletion succeeded.
         public var firstReceived: ContinuousClock.Instant?
         public var lastDeleted: ContinuousClock.Instant?
 
         /// Objects that reached their final state (migrated, repeated, or copied without a row).
-        public var completed: Int { migrated + alreadyMigrated + copiedWithoutRow + enqueued + planned }
+        public var completed: Int { migrated + alreadyMigrated + copiedWithoutRow + enqueued + planned + repointedBack + deleted + wouldDelete }
         public var skippedTotal: Int { skipped.values.reduce(0, +) }
     }
 
@@ -46,6 +50,11 @@ public final class MigrationTally: Sendable {
             case .planned(let rows):
                 tally.planned += 1
                 tally.plannedRows += rows
+            case .repointedBack(let rows):
+                tally.repointedBack += 1
+                tally.rowsRepointedBack += rows
+            case .deleted: tally.deleted += 1
+            case .wouldDelete: tally.wouldDelete += 1
             }
         }
     }

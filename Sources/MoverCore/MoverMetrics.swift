@@ -73,7 +73,7 @@ enum MoverMetrics {
         case .alreadyMigrated, .copiedWithoutRow: objectsCopied.increment()
         case .skipped(let reason):
             Counter(label: MetricName.objectsSkipped, dimensions: [("reason", reason.rawValue)]).increment()
-        case .enqueued, .planned: break
+        case .enqueued, .planned, .repointedBack, .deleted, .wouldDelete: break
         }
     }
 

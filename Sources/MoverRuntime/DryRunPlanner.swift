@@ -4,7 +4,7 @@ public import Postgres
 /// `--dry-run`: says what would be copied and how many rows would be repointed, changing nothing.
 /// Row counts come from one read-only query per batch of objects.
 public final class DryRunPlanner: Sendable {
-    private let coalescer: Coalescer<String, Int>
+    private let counter: RowCounter
     private let mapper: KeyMapper
     private let sourceBucket: String
     private let destinationBucket: String
@@ -16,19 +16,13 @@ public final class DryRunPlanner: Sendable {
         self.sourceBucket = sourceBucket
         self.destinationBucket = destinationBucket
         self.output = output
-        let statement = table.countRowsPerPath
-        coalescer = Coalescer(maxBatch: 1000) { paths in
-            let result = try await database.execute(statement, [postgresArrayLiteral(paths)])
-            var counts: [String: Int] = [:]
-            for row in result.rows { if let path = row[0] { counts[path] = Int(row[1] ?? "0") ?? 0 } }
-            return paths.map { counts[$0] ?? 0 }
-        }
+        counter = RowCounter(database: database, table: table)
     }
 
     public func process(_ object: SourceObject) async throws -> MigrationOutcome {
         if mapper.isDestinationKey(object.key) { return .skipped(.destinationKey) }
         guard let destination = mapper.destinationKey(for: object.key) else { return .skipped(.notSourceKey) }
-        let rows = try await coalescer.submit(object.key)
+        let rows = try await counter.rows(at: object.key)
         output("would copy s3://\(sourceBucket)/\(object.key) → s3://\(destinationBucket)/\(destination) and repoint \(rows) row(s)")
         return .planned(rows: rows)
     }

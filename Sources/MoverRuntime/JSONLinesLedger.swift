@@ -21,12 +21,12 @@ public final class JSONLinesLedger: MigrationLedger {
         func number(_ value: Int64?) -> JSONValue { value.map { .number(Double($0)) } ?? .null }
         file.write([
             "time": .string(Date.now.formatted(Self.timeStyle)),
-            "source_key": .string(entry.sourceKey),
-            "source_version": text(entry.sourceVersion),
-            "source_etag": text(entry.sourceETag),
-            "size": number(entry.size),
-            "destination_key": text(entry.destinationKey),
-            "destination_etag": text(entry.destinationETag),
+            "source_key": .string(entry.facts.sourceKey),
+            "source_version": text(entry.facts.sourceVersion),
+            "source_etag": text(entry.facts.sourceETag),
+            "size": number(entry.facts.size),
+            "destination_key": text(entry.facts.destinationKey),
+            "destination_etag": text(entry.facts.destinationETag),
             "rows": number(entry.rows.map(Int64.init)),
             "outcome": .string(entry.outcome.rawValue),
             "reason": text(entry.reason),

@@ -5,18 +5,32 @@ public import StrictJSON
 /// Human-readable end-of-run summaries.
 public enum Summary {
     /// The lines summarising a tally.
-    public static func lines(_ tally: MigrationTally.Snapshot, elapsed: Duration, listed: Int? = nil) -> [String] {
+    /// What a run did, for its summary's wording.
+    public enum Mode: Sendable {
+        case migrate, rollback, finalize
+    }
+
+    public static func lines(_ tally: MigrationTally.Snapshot, elapsed: Duration, listed: Int? = nil, mode: Mode = .migrate) -> [String] {
         let seconds = elapsed.seconds
         let rate = seconds > 0 ? Double(tally.completed) / seconds : 0
         var lines: [String] = []
         if let listed { lines.append("listed            \(listed)") }
-        lines.append("migrated          \(tally.migrated) (rows updated: \(tally.rowsUpdated))")
-        lines.append("already migrated  \(tally.alreadyMigrated)")
-        lines.append("copied, no row    \(tally.copiedWithoutRow)")
-        if tally.enqueued > 0 { lines.append("enqueued          \(tally.enqueued)") }
-        if tally.planned > 0 { lines.append("would migrate     \(tally.planned) (rows: \(tally.plannedRows))") }
+        switch mode {
+        case .migrate:
+            lines.append("migrated          \(tally.migrated) (rows updated: \(tally.rowsUpdated))")
+            lines.append("already migrated  \(tally.alreadyMigrated)")
+            lines.append("copied, no row    \(tally.copiedWithoutRow)")
+            if tally.enqueued > 0 { lines.append("enqueued          \(tally.enqueued)") }
+            if tally.planned > 0 { lines.append("would migrate     \(tally.planned) (rows: \(tally.plannedRows))") }
+        case .rollback:
+            lines.append("repointed back    \(tally.repointedBack) (rows updated: \(tally.rowsRepointedBack))")
+            if tally.planned > 0 { lines.append("would repoint     \(tally.planned) (rows: \(tally.plannedRows))") }
+        case .finalize:
+            lines.append("deleted           \(tally.deleted)")
+            if tally.wouldDelete > 0 { lines.append("would delete      \(tally.wouldDelete) (nothing deleted without --yes)") }
+        }
         let skipped = tally.skipped.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue)=\($0.value)" }
-        lines.append("skipped           \(tally.skippedTotal)\(skipped.isEmpty ? "" : " (" + skipped.joined(separator: ", ") + ")")")
+        lines.append("\(mode == .finalize ? "kept   " : "skipped")           \(tally.skippedTotal)\(skipped.isEmpty ? "" : " (" + skipped.joined(separator: ", ") + ")")")
         let failures = tally.failedByCode.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         lines.append("failed            \(tally.failed)\(failures.isEmpty ? "" : " (" + failures.joined(separator: ", ") + ")")")
         if tally.messagesReceived > 0 {

@@ -76,32 +76,8 @@ struct BackfillCommand: AsyncParsableCommand {
         defer { ledger?.close() }
         let (runtime, backfill) = try await Failure.guarding { try await prepare(logger: logger, report: report, ledger: ledger) }
         defer { runtime.shutdown() }
-        let metrics = try await Failure.guarding {
-            try await MetricsEndpoint.startIfConfigured(runtime: runtime, queueURL: nil, liveness: {
-                HealthStatus(healthy: true, detail: "backfill running")
-            }, logger: logger)
-        }
-
-        let started = ContinuousClock.now
-        let run = BackfillRun(backfill, startAfter: startAfter)
-        let progress = ProgressReporter(tally: backfill.tally, backfill: backfill.progress, interactive: !dryRun && Terminal.isInteractive,
-                                        logger: logger)
-        // One lifecycle, as in the worker: SIGTERM (or SIGINT) stops the run.
-        do {
-            try await runtime.run(run, alongside: (metrics?.services ?? []) + [progress])
-        } catch {
-            logger.warning("service group ended with an error", metadata: ["error": "\(error)"])
-        }
-        guard let result = run.result else { throw ExitCode(1) }
-        let elapsed = ContinuousClock.now - started
-        for line in Summary.lines(result.tally, elapsed: elapsed, listed: result.listed) { print(line) }
-        if let error = result.listingError { print("listing stopped early: \(error)") }
-        if !result.succeeded, let resume = result.resumePoint { print("resume with: --start-after '\(resume)'") }
-        if let report {
-            report.write(Summary.reportLine(result, elapsed: elapsed))
-            report.close()
-        }
-        guard result.succeeded else { throw ExitCode(1) }
+        try await BackfillExecution.run(backfill, runtime: runtime, startAfter: startAfter, report: report,
+                                        interactive: !dryRun, logger: logger)
     }
 
     /// Validates settings, checks the dependencies and builds the run.
@@ -134,17 +110,13 @@ struct BackfillCommand: AsyncParsableCommand {
             }
         }
         let handler: MigrationHandler = enqueue ? Self.unusedHandler(mapper: mapper, logger: logger) : try runtime.handler(pathIndexed: pathIndexed, ledger: ledger)
-        var onFailure: (@Sendable (String, any Error) -> Void)?
-        if let report {
-            onFailure = { key, error in report.failure(key: key, error: error) }
-        }
         let lister: any SourceLister = fromRows
             ? RowSourceLister(database: runtime.database, table: try runtime.avatarTable(), prefix: mapper.sourceListPrefix)
             : S3SourceLister(client: s3, bucket: sourceBucket, prefix: mapper.sourceListPrefix)
         let backfill = Backfill(
             lister: lister,
             handler: handler, tally: MigrationTally(), concurrency: concurrency, maxRate: maxRate, process: process,
-            onFailure: onFailure, logger: logger)
+            onFailure: BackfillExecution.onFailure(report), logger: logger)
         return (runtime, backfill)
     }
 

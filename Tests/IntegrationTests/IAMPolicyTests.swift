@@ -23,6 +23,8 @@ struct IAMPolicyTests {
         var admin_secret: String
         var mover_key: String
         var mover_secret: String
+        var finalizer_key: String
+        var finalizer_secret: String
         var role_arn: String
     }
 
@@ -112,6 +114,15 @@ struct IAMPolicyTests {
         for (action, answer) in denied {
             #expect(answer != "allowed", "\(action) should be denied")
         }
+
+        // finalize: the worker's policy cannot delete (every object kept, as failed); the
+        // FinalizeDeleteSource statement can, and deletes every migrated source object.
+        let refused = try await run(["finalize", "--delete-source", "--yes"], user)
+        #expect(refused.status == 1 && Self.count("deleted", in: refused.stdout) == 0, "\(refused.stdout)\(refused.stderr)")
+        #expect(refused.stderr.contains("AccessDenied"), "\(refused.stderr)")
+        let finalizer = ["AWS_ACCESS_KEY_ID": setup.finalizer_key, "AWS_SECRET_ACCESS_KEY": setup.finalizer_secret]
+        let finalized = try await run(["finalize", "--delete-source", "--yes"], finalizer)
+        #expect(finalized.status == 0 && Self.count("deleted", in: finalized.stdout) == 23, "\(finalized.stdout)\(finalized.stderr)")
         _ = try? await database.execute("DROP TABLE \(table)")
     }
 }

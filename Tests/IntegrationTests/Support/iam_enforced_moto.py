@@ -53,9 +53,11 @@ def setup(url, policy_file, name):
                      "${DeadLetterQueueArn}": dlq_arn}
     for placeholder, value in substitutions.items():
         text = text.replace(placeholder, value)
-    policy = json.loads(text)
-    for statement in policy["Statement"]:
+    full = json.loads(text)
+    for statement in full["Statement"]:
         statement.pop("Condition", None)
+    # The worker and backfill hold every statement but FinalizeDeleteSource; a finalizer, all of them.
+    policy = {**full, "Statement": [s for s in full["Statement"] if s.get("Sid") != "FinalizeDeleteSource"]}
 
     iam.create_user(UserName="admin")
     iam.put_user_policy(UserName="admin", PolicyName="all", PolicyDocument=json.dumps({
@@ -64,6 +66,9 @@ def setup(url, policy_file, name):
     iam.create_user(UserName="mover")
     iam.put_user_policy(UserName="mover", PolicyName="s3-mover", PolicyDocument=json.dumps(policy))
     mover = iam.create_access_key(UserName="mover")["AccessKey"]
+    iam.create_user(UserName="finalizer")
+    iam.put_user_policy(UserName="finalizer", PolicyName="s3-mover-finalize", PolicyDocument=json.dumps(full))
+    finalizer = iam.create_access_key(UserName="finalizer")["AccessKey"]
     role = iam.create_role(RoleName="s3-mover", AssumeRolePolicyDocument=json.dumps({
         "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",
                                                 "Principal": {"Federated": "arn:aws:iam::123456789012:oidc-provider/oidc.eks"}}]}))
@@ -77,6 +82,7 @@ def setup(url, policy_file, name):
         "source": source, "destination": destination, "queue": queue, "dlq": dlq,
         "admin_key": admin["AccessKeyId"], "admin_secret": admin["SecretAccessKey"],
         "mover_key": mover["AccessKeyId"], "mover_secret": mover["SecretAccessKey"],
+        "finalizer_key": finalizer["AccessKeyId"], "finalizer_secret": finalizer["SecretAccessKey"],
         "role_arn": role["Role"]["Arn"],
     }))
 

@@ -1,0 +1,79 @@
+public import AWS
+public import MoverCore
+
+/// `finalize --delete-source`: the safe finish. A source object is deleted only when its copy
+/// is proven identical (``CopyProof``) and no row references the source path any more; every
+/// other object is kept, with the reason. Without `--yes` nothing is deleted: each object is
+/// reported as it would be.
+///
+/// Driven by a ``Backfill`` over the source listing.
+public struct FinalizeProcess: Sendable {
+    public let s3: S3Client
+    public let sourceBucket: String
+    public let destinationBucket: String
+    public let mapper: KeyMapper
+    public let rows: RowCounter
+    public let retry: RetryPolicy
+    /// `--yes`: really delete.
+    public let delete: Bool
+    public let output: @Sendable (String) -> Void
+
+    public init(s3: S3Client, sourceBucket: String, destinationBucket: String, mapper: KeyMapper, rows: RowCounter,
+                retry: RetryPolicy, delete: Bool, output: @escaping @Sendable (String) -> Void) {
+        self.s3 = s3
+        self.sourceBucket = sourceBucket
+        self.destinationBucket = destinationBucket
+        self.mapper = mapper
+        self.rows = rows
+        self.retry = retry
+        self.delete = delete
+        self.output = output
+    }
+
+    public func process(_ object: SourceObject) async throws -> MigrationOutcome {
+        if mapper.isDestinationKey(object.key) { return .skipped(.destinationKey) }
+        guard let destinationKey = mapper.destinationKey(for: object.key) else { return .skipped(.notSourceKey) }
+        let source = "s3://\(sourceBucket)/\(object.key)"
+        do {
+            let referencing = try await rows.rows(at: object.key)
+            guard referencing == 0 else {
+                output("kept \(source): \(referencing) row(s) still reference it")
+                return .skipped(.rowAtSource)
+            }
+            let heads = try await retry.run { [s3, sourceBucket, destinationBucket] in
+                (try await s3.headObject(bucket: sourceBucket, key: object.key, checksums: true),
+                 try await s3.headObject(bucket: destinationBucket, key: destinationKey, checksums: true))
+            }
+            guard let sourceHead = heads.0 else { return .skipped(.superseded) }  // gone meanwhile
+            guard let copyHead = heads.1 else {
+                output("kept \(source): no copy at s3://\(destinationBucket)/\(destinationKey)")
+                return .skipped(.noCopy)
+            }
+            if case .different(let reason) = CopyProof.compare(source: S3ObjectCopier.fingerprint(sourceHead),
+                                                                copy: S3ObjectCopier.fingerprint(copyHead)) {
+                output("kept \(source): its copy differs (\(reason))")
+                return .skipped(.copyDiffers)
+            }
+            guard delete else {
+                output("would delete \(source) (copy proven identical, no row references it)")
+                return .wouldDelete
+            }
+            // Only the version that was compared: a newer upload since is not ours to delete.
+            let condition = sourceHead.eTag.flatMap(ETag.init)?.quoted
+            do {
+                try await retry.run { [s3, sourceBucket] in
+                    try await s3.deleteObject(bucket: sourceBucket, key: object.key, ifMatch: condition)
+                }
+            } catch {
+                throw MigrationError(step: .delete, key: object.key, code: error.failureCode, underlying: "\(error)",
+                                     failureClass: error.failureClass)
+            }
+            output("deleted \(source)")
+            return .deleted
+        } catch let error as MigrationError {
+            throw error
+        } catch {
+            throw MigrationError(step: .check, key: object.key, code: error.failureCode, underlying: "\(error)", failureClass: error.failureClass)
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import AWS
+import MoverCore
+
+extension Runtime {
+    /// `rollback`'s per-row work, after checking the source bucket and the table.
+    public func rollbackProcess(dryRun: Bool, output: @escaping @Sendable (String) -> Void) async throws -> RollbackProcess {
+        let s3 = try s3()
+        let sourceBucket = try settings.bucket(.sourceBucket)
+        let mapper = try settings.keyMapper()
+        // Fail fast, before touching anything: wrong credentials, a missing bucket or table.
+        _ = try await s3.listObjectsPage(bucket: sourceBucket, prefix: mapper.sourceListPrefix, maxKeys: 1)
+        try await checkDatabase()
+        let table = try avatarTable()
+        return RollbackProcess(s3: s3, sourceBucket: sourceBucket, mapper: mapper,
+                               repointer: PostgresBatchRepointer(client: database, table: table), retry: retry,
+                               dryRunCounter: dryRun ? RowCounter(database: database, table: table) : nil, output: output)
+    }
+
+    /// `finalize --delete-source`'s per-object work, after checking both buckets and the table.
+    public func finalizeProcess(delete: Bool, output: @escaping @Sendable (String) -> Void) async throws -> FinalizeProcess {
+        let s3 = try s3()
+        let sourceBucket = try settings.bucket(.sourceBucket)
+        let destinationBucket = try settings.bucket(.destinationBucket)
+        let mapper = try settings.keyMapper()
+        _ = try await s3.listObjectsPage(bucket: sourceBucket, prefix: mapper.sourceListPrefix, maxKeys: 1)
+        _ = try await s3.listObjectsPage(bucket: destinationBucket, prefix: mapper.destinationListPrefix, maxKeys: 1)
+        try await checkDatabase()
+        return FinalizeProcess(s3: s3, sourceBucket: sourceBucket, destinationBucket: destinationBucket, mapper: mapper,
+                               rows: RowCounter(database: database, table: try avatarTable()), retry: retry, delete: delete,
+                               output: output)
+    }
+}

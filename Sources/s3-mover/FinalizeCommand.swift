@@ -1,0 +1,50 @@
+import ArgumentParser
+import MoverCore
+import MoverRuntime
+
+struct FinalizeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "finalize",
+        abstract: "Deletes the source objects that are safely migrated (with --delete-source --yes).",
+        discussion: """
+        The safe finish, after the application has switched and `backfill --from-rows` has swept the last rows. \
+        Lists the source prefix and deletes a source object only when its copy is proven identical (size, and ETag \
+        or checksums, as `verify --deep` compares them) and no row references the source path; the delete is \
+        conditional on the ETag that was compared, so a newer upload is never deleted. Every other object is kept, \
+        with its reason (no-copy, copy-differs, row-at-source). Without --yes it is a dry run that says what it \
+        would delete. Needs s3:DeleteObject on the source prefix (deploy/iam-policy.json, statement FinalizeDeleteSource).
+        """)
+
+    @OptionGroup var settings: SettingsOptions
+
+    @Flag(help: "Delete source objects whose copies are proven identical and unreferenced (required).")
+    var deleteSource = false
+
+    @Flag(help: "Really delete; without it, finalize only reports what it would delete.")
+    var yes = false
+
+    @Option(help: "Objects checked at once.")
+    var concurrency = 32
+
+    @Option(help: "Resume the listing after this key (a previous run's resume point).")
+    var startAfter: String?
+
+    @Option(help: "Write each failed object and the summary to this file as JSON lines.")
+    var report: String?
+
+    func validate() throws {
+        guard deleteSource else { throw ValidationError("finalize needs --delete-source (the only finishing step so far)") }
+        guard (1...4096).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 4096 (got \(concurrency))") }
+    }
+
+    func run() async throws {
+        if !yes { print("dry run: nothing is deleted without --yes") }
+        try await BackfillExecution.drive(settings, report: report, concurrency: concurrency, startAfter: startAfter, mode: .finalize,
+                                          interactive: false) { runtime, settings in
+            let process = try await runtime.finalizeProcess(delete: yes) { print($0) }
+            let lister = S3SourceLister(client: try runtime.s3(), bucket: try settings.bucket(.sourceBucket),
+                                        prefix: try settings.keyMapper().sourceListPrefix)
+            return (lister, { try await process.process($0) })
+        }
+    }
+}

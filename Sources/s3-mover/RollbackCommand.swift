@@ -1,0 +1,44 @@
+import ArgumentParser
+import MoverCore
+import MoverRuntime
+
+struct RollbackCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rollback",
+        abstract: "Repoints the rows from the destination path back to the source path, where the source object still exists.",
+        discussion: """
+        The way back after a cutover that must be undone. Reads the rows under S3_OBJECT_DEST_PREFIX (keyset \
+        pagination, constant memory) and repoints each to its source path with the same batched UPDATE as the \
+        migration, once a HeadObject shows that the source object still exists. A row whose source object is gone \
+        stays where it is and is reported as failed (source-missing). The copies are left in place. \
+        Stop the worker first, or it will migrate the rows again. Exits 0 when every row was handled.
+        """)
+
+    @OptionGroup var settings: SettingsOptions
+
+    @Option(help: "Rows handled at once.")
+    var concurrency = 64
+
+    @Option(help: "Resume after this destination path (a previous run's resume point).")
+    var startAfter: String?
+
+    @Flag(help: "Only say which rows would be repointed; change nothing.")
+    var dryRun = false
+
+    @Option(help: "Write each failed row's path and the summary to this file as JSON lines.")
+    var report: String?
+
+    func validate() throws {
+        guard (1...4096).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 4096 (got \(concurrency))") }
+    }
+
+    func run() async throws {
+        try await BackfillExecution.drive(settings, report: report, concurrency: concurrency, startAfter: startAfter, mode: .rollback,
+                                          interactive: !dryRun) { runtime, settings in
+            let process = try await runtime.rollbackProcess(dryRun: dryRun) { print($0) }
+            let lister = RowSourceLister(database: runtime.database, table: try runtime.avatarTable(),
+                                         prefix: try settings.keyMapper().destinationListPrefix)
+            return (lister, { try await process.process($0) })
+        }
+    }
+}

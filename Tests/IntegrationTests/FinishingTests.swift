@@ -1,0 +1,73 @@
+import AWS
+import Foundation
+import Testing
+
+/// The way back (`rollback`) and the safe finish (`finalize --delete-source`), against the
+/// real servers.
+@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
+struct FinishingTests {
+    static func migrated(_ fixture: Fixture, _ keys: [String]) async throws {
+        for key in keys {
+            try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: key, body: Array((key + " bytes").utf8), contentType: "image/png")
+        }
+        try await fixture.insertRows(keys)
+        let backfill = try await fixture.run(["backfill"])
+        #expect(backfill.status == 0, "\(backfill.stdout)\(backfill.stderr)")
+    }
+
+    /// Rows go back to the source path where the source still exists; a row whose source is
+    /// gone stays and is reported. --dry-run changes nothing.
+    @Test(arguments: [S3Server.moto, S3Server.rclone])
+    func rollbackRepointsRowsWhoseSourceStillExists(server: S3Server) async throws {
+        let fixture = try await Fixture.make("rollback", server: server)
+        let keys = ["image/a.png", "image/b.png", "image/c d.png", "image/gone.png"]
+        try await Self.migrated(fixture, keys)
+        try await fixture.s3.deleteObject(bucket: fixture.sourceBucket, key: "image/gone.png")
+
+        let dry = try await fixture.run(["rollback", "--dry-run"])
+        #expect(dry.status == 1, "\(dry.stdout)\(dry.stderr)")
+        #expect(dry.stdout.contains("would repoint 1 row(s) from avatar/a.png back to image/a.png"), "\(dry.stdout)")
+        #expect(try await fixture.paths().allSatisfy { $0.hasPrefix("avatar/") })
+
+        let report = FileManager.default.temporaryDirectory.appendingPathComponent("rollback-\(UUID().uuidString).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: report) }
+        let rollback = try await fixture.run(["rollback", "--report", report])
+        #expect(rollback.status == 1, "\(rollback.stdout)\(rollback.stderr)")
+        #expect(rollback.stdout.contains("repointed back    3 (rows updated: 3)"), "\(rollback.stdout)")
+        #expect(try await fixture.paths() == ["avatar/gone.png", "image/a.png", "image/b.png", "image/c d.png"])
+        let lines = try String(contentsOfFile: report, encoding: .utf8)
+        #expect(lines.contains("image/gone.png") && lines.contains("source-missing"), "\(lines)")
+        // Again: nothing left to do but the row without a source.
+        let again = try await fixture.run(["rollback"])
+        #expect(again.stdout.contains("repointed back    0"), "\(again.stdout)")
+    }
+
+    /// Only proven, unreferenced copies let their source go; without --yes nothing is deleted.
+    @Test(arguments: [S3Server.moto, S3Server.rclone])
+    func finalizeDeletesOnlyProvenUnreferencedSources(server: S3Server) async throws {
+        let fixture = try await Fixture.make("finalize", server: server)
+        let keys = ["image/ok-1.png", "image/ok-2.png", "image/referenced.png", "image/differs.png", "image/no-copy.png"]
+        try await Self.migrated(fixture, keys)
+        try await fixture.insertRows(["image/referenced.png"])  // saved after the migration: still points at the source
+        try await fixture.s3.putObject(bucket: fixture.destinationBucket, key: "avatar/differs.png", body: Array("other".utf8), contentType: "image/png")
+        try await fixture.s3.deleteObject(bucket: fixture.destinationBucket, key: "avatar/no-copy.png")
+
+        let dry = try await fixture.run(["finalize", "--delete-source"])
+        #expect(dry.status == 0, "\(dry.stdout)\(dry.stderr)")
+        #expect(dry.stdout.contains("would delete      2"), "\(dry.stdout)")
+        #expect(dry.stdout.contains("kept              3 (copy-differs=1, no-copy=1, row-at-source=1)"), "\(dry.stdout)")
+        #expect(try await fixture.keys(in: fixture.sourceBucket).count == 5)
+
+        let real = try await fixture.run(["finalize", "--delete-source", "--yes"])
+        #expect(real.status == 0, "\(real.stdout)\(real.stderr)")
+        #expect(real.stdout.contains("deleted           2"), "\(real.stdout)")
+        #expect(real.stdout.contains("kept s3://\(fixture.sourceBucket)/image/differs.png: its copy differs (size 5"), "\(real.stdout)")
+        #expect(try await fixture.keys(in: fixture.sourceBucket) == ["image/differs.png", "image/no-copy.png", "image/referenced.png"])
+    }
+
+    @Test func finalizeWithoutDeleteSourceIsRefused() async throws {
+        let fixture = try await Fixture.make("finalize-flag", server: .moto)
+        let result = try await fixture.run(["finalize"])
+        #expect(result.status == 2 && result.stderr.contains("--delete-source"), "\(result.stderr)")
+    }
+}
