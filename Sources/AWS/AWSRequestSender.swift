@@ -10,7 +10,8 @@ struct AWSRequestSender: Sendable {
     /// The derived signing key of the current credentials and day, shared by copies of this sender.
     let keyCache = SigningKeyCache()
 
-    /// Signs with the current time and sends. `path` is raw; the signer encodes it.
+    /// Signs with the current time and sends. `path` is raw; the signer encodes it. `region`
+    /// replaces the sender's signing region (an S3 bucket in another region).
     func send(
         method: String,
         endpoint: Endpoint,
@@ -18,9 +19,10 @@ struct AWSRequestSender: Sendable {
         query: [(name: String, value: String)] = [],
         headers: [(name: String, value: String)] = [],
         body: [UInt8] = [],
-        timeout: Duration
+        timeout: Duration,
+        region: String? = nil
     ) async throws -> HTTPResponse {
-        let signer = SigV4Signer(credentials: try await credentials.credentials(), region: region, service: service)
+        let signer = SigV4Signer(credentials: try await credentials.credentials(), region: region ?? self.region, service: service)
         let payloadHash = body.isEmpty ? Digest.emptySHA256 : Digest.hex(Digest.sha256(body))
         let date = AMZDate.now()
         let signed = signer.sign(
@@ -32,8 +34,9 @@ struct AWSRequestSender: Sendable {
     }
 }
 
-/// The last derived SigV4 signing key: it depends only on the secret, the day, the region and the
-/// service, so one HMAC chain a day serves every request instead of four HMACs each.
+/// The derived SigV4 signing keys, by region: a key depends only on the secret, the day, the
+/// region and the service, so one HMAC chain a day and region serves every request instead of
+/// four HMACs each.
 final class SigningKeyCache: Sendable {
     private struct Entry {
         var secret: String
@@ -41,13 +44,13 @@ final class SigningKeyCache: Sendable {
         var key: [UInt8]
     }
 
-    private let entry = Mutex<Entry?>(nil)
+    private let entries = Mutex<[String: Entry]>([:])
 
     func key(for signer: SigV4Signer, day: String) -> [UInt8] {
         let secret = signer.credentials.secretAccessKey
-        if let cached = entry.withLock({ $0 }), cached.day == day, cached.secret == secret { return cached.key }
+        if let cached = entries.withLock({ $0[signer.region] }), cached.day == day, cached.secret == secret { return cached.key }
         let key = signer.signingKey(day: day)
-        entry.withLock { $0 = Entry(secret: secret, day: day, key: key) }
+        entries.withLock { $0[signer.region] = Entry(secret: secret, day: day, key: key) }
         return key
     }
 }

@@ -19,6 +19,11 @@ public struct S3Client: Sendable {
         public var transferTimeout: Duration
         /// Expected owners and requester-pays, by bucket name.
         public var bucketAccess: [String: S3BucketAccess] = [:]
+        /// Each bucket's region: requests to a bucket are signed for, and on AWS sent to, its own
+        /// region. Unknown buckets are looked up with `HeadBucket` on first use.
+        public var bucketRegions = S3BucketRegions()
+        /// True when `endpoint` is a custom one (then it serves every region).
+        public var isCustomEndpoint = false
 
         public init(endpoint: Endpoint, region: String, usePathStyle: Bool,
                     requestTimeout: Duration = .seconds(30), transferTimeout: Duration = .seconds(300)) {
@@ -34,6 +39,7 @@ public struct S3Client: Sendable {
             let custom = try environment.customEndpoint(for: "S3")
             self.init(endpoint: try custom ?? environment.endpoint(for: "s3"), region: environment.region,
                       usePathStyle: custom != nil)
+            isCustomEndpoint = custom != nil
         }
     }
 
@@ -46,13 +52,34 @@ public struct S3Client: Sendable {
         self.sender = AWSRequestSender(service: "s3", region: configuration.region, credentials: credentials, http: http)
     }
 
-    /// The endpoint and raw path for a bucket (and key).
-    func location(bucket: String, key: String? = nil) -> (endpoint: Endpoint, path: String) {
+    /// The endpoint and raw path for a bucket (and key) in `region`.
+    func location(bucket: String, key: String? = nil, region: String? = nil) -> (endpoint: Endpoint, path: String) {
         let keyPath = key.map { "/" + $0 } ?? "/"
-        if configuration.usePathStyle || !Self.isVirtualHostable(bucket) {
-            return (configuration.endpoint, "/" + bucket + (key.map { "/" + $0 } ?? ""))
+        var endpoint = configuration.endpoint
+        if let region, region != configuration.region, !configuration.isCustomEndpoint,
+           let regional = try? Endpoint(parsing: "https://s3.\(region).amazonaws.com", setting: "AWS_REGION") {
+            endpoint = regional
         }
-        return (configuration.endpoint.prefixingHost(with: bucket), keyPath)
+        if configuration.usePathStyle || !Self.isVirtualHostable(bucket) {
+            return (endpoint, "/" + bucket + (key.map { "/" + $0 } ?? ""))
+        }
+        return (endpoint.prefixingHost(with: bucket), keyPath)
+    }
+
+    /// The region of `bucket`: configured, learnt before, or asked of S3 now (`HeadBucket`,
+    /// whose `x-amz-bucket-region` comes with a 200, a 301 or a 403 alike). A server that does
+    /// not say is taken to serve the configured region.
+    func region(of bucket: String) async -> String {
+        if let known = configuration.bucketRegions.region(of: bucket) { return known }
+        let (endpoint, path) = location(bucket: bucket)
+        guard let response = try? await sender.send(method: "HEAD", endpoint: endpoint, path: path, headers: [],
+                                                    timeout: configuration.requestTimeout) else {
+            return configuration.region  // unreachable now: the request itself will say so
+        }
+        let region = response.header("x-amz-bucket-region").flatMap { S3BucketRegions.isRegionName($0) ? $0 : nil }
+            ?? configuration.region
+        configuration.bucketRegions.set(region, for: bucket)
+        return region
     }
 
     static func isVirtualHostable(_ bucket: String) -> Bool {
@@ -68,11 +95,15 @@ public struct S3Client: Sendable {
         query: [(name: String, value: String)] = [], headers: [(name: String, value: String)] = [],
         body: [UInt8] = [], timeout: Duration? = nil, accept: (Int) -> Bool = { (200..<300).contains($0) }
     ) async throws -> HTTPResponse {
-        let (endpoint, path) = location(bucket: bucket, key: key)
+        let region = await region(of: bucket)
+        let (endpoint, path) = location(bucket: bucket, key: key, region: region)
         let response = try await sender.send(
             method: method, endpoint: endpoint, path: path, query: query,
             headers: headers + (configuration.bucketAccess[bucket]?.headers ?? []), body: body,
-            timeout: timeout ?? configuration.requestTimeout)
+            timeout: timeout ?? configuration.requestTimeout, region: region)
+        if response.status == 301 {
+            throw S3Error.wrongRegion(response, operation: operation, bucket: bucket, signedFor: region)
+        }
         guard accept(response.status) else {
             throw S3Error(response: response, operation: operation, resource: key.map { "s3://\(bucket)/\($0)" } ?? "s3://\(bucket)")
         }

@@ -1,4 +1,4 @@
-public import MoverCore
+import MoverCore
 public import Postgres
 
 /// How many rows hold each path: concurrent questions share one read-only query per batch

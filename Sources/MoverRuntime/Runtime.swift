@@ -16,6 +16,8 @@ public final class Runtime: Sendable {
     public let credentialSource: String
     public let retry: RetryPolicy
     private let databaseClient: PostgresClient?
+    /// The buckets' regions, shared by every S3 client of the run: each is looked up once.
+    private let bucketRegions: S3BucketRegions
 
     /// Validates the AWS settings (and the database's, when `needsDatabase`) and starts the clients.
     public init(settings: Settings, logger: Logger, needsDatabase: Bool = true) throws {
@@ -28,6 +30,7 @@ public final class Runtime: Sendable {
         // Checked now, so that a bad value fails before anything starts.
         _ = try settings.copyOptions()
         _ = try settings.bucketAccess()
+        bucketRegions = S3BucketRegions(try settings.bucketRegions())
         let http = HTTPClient()
         do {
             let resolved = try settings.credentials(aws: aws, profiles: profiles, http: http, logger: logger)
@@ -47,6 +50,7 @@ public final class Runtime: Sendable {
     public func s3() throws -> S3Client {
         var configuration = try S3Client.Configuration(environment: aws)
         configuration.bucketAccess = try settings.bucketAccess()
+        configuration.bucketRegions = bucketRegions
         return S3Client(configuration: configuration, credentials: credentials, http: http)
     }
 

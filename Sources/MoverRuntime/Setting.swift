@@ -23,6 +23,8 @@ public enum Setting: String, Sendable, CaseIterable {
     case sourceExpectedOwner = "S3_SOURCE_EXPECTED_OWNER"
     case destinationExpectedOwner = "S3_DEST_EXPECTED_OWNER"
     case sourceRequesterPays = "S3_SOURCE_REQUESTER_PAYS"
+    case sourceRegion = "S3_SOURCE_REGION"
+    case destinationRegion = "S3_DEST_REGION"
 
     /// The environment variable.
     public var variable: String { rawValue }
@@ -53,6 +55,8 @@ public enum Setting: String, Sendable, CaseIterable {
         case .sourceExpectedOwner: "--source-expected-owner"
         case .destinationExpectedOwner: "--dest-expected-owner"
         case .sourceRequesterPays: "--source-requester-pays"
+        case .sourceRegion: "--source-region"
+        case .destinationRegion: "--dest-region"
         }
     }
 

@@ -172,6 +172,18 @@ public struct Settings: Sendable {
         return access
     }
 
+    /// The source and destination buckets' regions, where set (`S3_SOURCE_REGION`,
+    /// `S3_DEST_REGION`); the others are discovered.
+    public func bucketRegions() throws -> [String: String] {
+        var regions: [String: String] = [:]
+        for (bucket, setting) in [(Setting.destinationBucket, Setting.destinationRegion), (.sourceBucket, .sourceRegion)] {
+            guard let region = value(setting) else { continue }
+            guard S3BucketRegions.isRegionName(region) else { throw invalid(setting, "'\(region)' is not a region name (like eu-central-1)") }
+            if let name = value(bucket) { regions[name] = region }
+        }
+        return regions
+    }
+
     /// A true/false setting (`true`, `false`, `1`, `0`, `yes`, `no`).
     func flag(_ setting: Setting) throws -> Bool {
         switch value(setting)?.lowercased() {

@@ -28,6 +28,7 @@ struct S3MoverCommand: AsyncParsableCommand {
           S3_ACL                    canned ACL of the copies (bucket-owner-full-control)   --acl
           S3_SOURCE_EXPECTED_OWNER, S3_DEST_EXPECTED_OWNER   12-digit bucket owners       --source-expected-owner, --dest-expected-owner
           S3_SOURCE_REQUESTER_PAYS  true when the source bucket is requester-pays          --source-requester-pays
+          S3_SOURCE_REGION, S3_DEST_REGION   the buckets' regions (default: discovered)   --source-region, --dest-region
           AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN   credentials
           AWS_REGION / AWS_DEFAULT_REGION                               region
           AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_SQS   custom endpoints (path-style S3)

@@ -46,6 +46,10 @@ struct SettingsOptions: ParsableArguments {
     var destExpectedOwner: String?
     @Option(name: .customLong("source-requester-pays"), help: "Overrides S3_SOURCE_REQUESTER_PAYS: true when the source bucket is requester-pays.")
     var sourceRequesterPays: String?
+    @Option(name: .customLong("source-region"), help: "Overrides S3_SOURCE_REGION: the source bucket's region (default: asked of S3 with HeadBucket).")
+    var sourceRegion: String?
+    @Option(name: .customLong("dest-region"), help: "Overrides S3_DEST_REGION: the destination bucket's region (default: asked of S3 with HeadBucket).")
+    var destRegion: String?
     @Option(name: .customLong("metrics-port"), help: "Overrides METRICS_PORT: serve /metrics, /healthz and /readyz on this port (default: off).")
     var metricsPort: String?
 
@@ -77,6 +81,8 @@ struct SettingsOptions: ParsableArguments {
         overrides[.sourceExpectedOwner] = sourceExpectedOwner
         overrides[.destinationExpectedOwner] = destExpectedOwner
         overrides[.sourceRequesterPays] = sourceRequesterPays
+        overrides[.sourceRegion] = sourceRegion
+        overrides[.destinationRegion] = destRegion
         for (setting, value) in extra { overrides[setting] = value }
         return Settings(environment: DotEnv.merged(environment: environment, dotEnv: dotEnv), overrides: overrides)
     }

@@ -39,10 +39,11 @@ struct Fixture {
         try await s3.createBucket(fixture.destinationBucket)
         try await fixture.database.execute("CREATE TABLE \(fixture.table) (id SERIAL PRIMARY KEY, path VARCHAR)")
         if queue {
-            let dlq = try await sqs.createQueue(name: "\(name)-dlq")
+            let dlq = try await Self.createQueue(sqs, name: "\(name)-dlq")
             let dlqArn = try await sqs.queueAttributes(queueURL: dlq, names: ["QueueArn"])["QueueArn"] ?? ""
             let redrive = #"{"deadLetterTargetArn":"\#(dlqArn)","maxReceiveCount":"\#(maxReceiveCount)"}"#
-            let url = try await sqs.createQueue(name: name, attributes: ["VisibilityTimeout": "\(visibilityTimeout)", "RedrivePolicy": redrive])
+            let url = try await Self.createQueue(sqs, name: name,
+                                                 attributes: ["VisibilityTimeout": "\(visibilityTimeout)", "RedrivePolicy": redrive])
             fixture.queueURL = url
             fixture.deadLetterURL = dlq
             if server == .moto {
@@ -51,6 +52,20 @@ struct Fixture {
             }
         }
         return fixture
+    }
+
+    /// `CreateQueue`, again after an HTTP 500: moto's CreateQueue is not thread-safe (two at once
+    /// can fail with "dictionary changed size during iteration" in its dead-letter setup), and
+    /// the tests create queues in parallel. Creating a queue again with the same attributes is a no-op.
+    static func createQueue(_ sqs: SQSClient, name: String, attributes: [String: String] = [:]) async throws -> String {
+        for attempt in 1...5 {
+            do {
+                return try await sqs.createQueue(name: name, attributes: attributes)
+            } catch let error as SQSError where error.status == 500 && attempt < 5 {
+                try await Task.sleep(for: .milliseconds(50 * attempt))
+            }
+        }
+        preconditionFailure("the last attempt returns or throws")
     }
 
     /// Points the source bucket's ObjectCreated notifications (prefix image/, suffix .png) at the queue.

@@ -10,7 +10,10 @@ produces: html200 (a 200 HTML page), empty200 (200, no body), truncated200 (a re
 mid-document), foreign200 (a well-formed document of another operation). hang holds the
 request for 60 s without answering, then drops the connection (a copy that hangs). corrupt
 writes other bytes to the copy's key (a plain PUT; moto does not check signatures) and answers
-200 with that object's ETag (a copy that went wrong and says so only in its ETag).
+200 with that object's ETag (a copy that went wrong and says so only in its ETag). An entry
+region=BUCKET@REGION (any number of them; the other entries then default to forward) makes the
+proxy behave as S3 does for a bucket in another region: any request for BUCKET signed for
+another region is answered 301 PermanentRedirect with x-amz-bucket-region.
 
 Usage: fault_proxy.py PORT UPSTREAM_URL [CYCLE]     (prints "ready" once listening)
 """
@@ -28,8 +31,10 @@ PORT = int(sys.argv[1])
 UPSTREAM = urlsplit(sys.argv[2])
 CYCLE = sys.argv[3].split(",") if len(sys.argv) > 3 else [
     "slowdown", "forward", "internal", "forward", "error200", "forward", "reset", "forward"]
+REGIONS = dict(entry[len("region="):].split("@", 1) for entry in CYCLE if entry.startswith("region="))
+CYCLE = [entry for entry in CYCLE if not entry.startswith("region=")] or ["forward"]
 lock = threading.Lock()
-counts = {"copies": 0, "forwarded": 0, **{fault: 0 for fault in CYCLE if fault != "forward"}}
+counts = {"copies": 0, "forwarded": 0, "redirected": 0, **{fault: 0 for fault in CYCLE if fault != "forward"}}
 BODIES_200 = {
     "html200": ("text/html", "<html><head><title>Gateway</title></head><body>Request accepted</body></html>"),
     "empty200": ("application/xml", ""),
@@ -61,7 +66,8 @@ class Proxy(BaseHTTPRequestHandler):
         for key, value in (extra or {}).items():
             self.send_header(key, value)
         self.end_headers()
-        self.wfile.write(data)
+        if self.command != "HEAD":  # a HEAD answer has headers only
+            self.wfile.write(data)
 
     def _handle(self):
         if self.path == "/__faults":
@@ -70,6 +76,15 @@ class Proxy(BaseHTTPRequestHandler):
             return
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
+        bucket = self.path.lstrip("/").split("/", 1)[0].split("?", 1)[0]
+        if bucket in REGIONS:
+            scope = self.headers.get("Authorization", "").split("Credential=", 1)[-1].split(",", 1)[0].split("/")
+            if len(scope) < 3 or scope[2] != REGIONS[bucket]:
+                with lock:
+                    counts["redirected"] += 1
+                return self._reply(301, ERROR.format(code="PermanentRedirect",
+                                                     message="The bucket you are attempting to access must be addressed using the specified endpoint."),
+                                   extra={"x-amz-bucket-region": REGIONS[bucket]})
         fault = "forward"
         if self.command == "PUT" and "x-amz-copy-source" in self.headers and "partNumber=" not in self.path:
             with lock:
