@@ -12,18 +12,21 @@ public struct FinalizeProcess: Sendable {
     public let sourceBucket: String
     public let destinationBucket: String
     public let mapper: KeyMapper
+    /// How the source side stores a key (a row referencing the source holds this value).
+    public let format: PathFormat
     public let rows: RowCounter
     public let retry: RetryPolicy
     /// `--yes`: really delete.
     public let delete: Bool
     public let output: @Sendable (String) -> Void
 
-    public init(s3: S3Client, sourceBucket: String, destinationBucket: String, mapper: KeyMapper, rows: RowCounter,
+    public init(s3: S3Client, sourceBucket: String, destinationBucket: String, mapper: KeyMapper, format: PathFormat = .key, rows: RowCounter,
                 retry: RetryPolicy, delete: Bool, output: @escaping @Sendable (String) -> Void) {
         self.s3 = s3
         self.sourceBucket = sourceBucket
         self.destinationBucket = destinationBucket
         self.mapper = mapper
+        self.format = format
         self.rows = rows
         self.retry = retry
         self.delete = delete
@@ -35,7 +38,7 @@ public struct FinalizeProcess: Sendable {
         guard let destinationKey = mapper.destinationKey(for: object.key) else { return .skipped(.notSourceKey) }
         let source = "s3://\(sourceBucket)/\(object.key)"
         do {
-            let referencing = try await rows.rows(at: object.key)
+            let referencing = try await rows.rows(at: format.value(for: object.key))
             guard referencing == 0 else {
                 output("kept \(source): \(referencing) row(s) still reference it")
                 return .skipped(.rowAtSource)

@@ -10,24 +10,28 @@ public struct RollbackProcess: Sendable {
     public let s3: S3Client
     public let sourceBucket: String
     public let mapper: KeyMapper
+    /// How the destination side stores a key (for the dry run's row count).
+    public let format: PathFormat
+    /// Destination keys back to source keys (values in the formats of each side).
     public let repointer: any PathRepointer
     public let retry: RetryPolicy
     /// Set for `--dry-run`: count the rows instead of repointing them.
     public let counter: RowCounter?
     public let output: @Sendable (String) -> Void
 
-    public init(s3: S3Client, sourceBucket: String, mapper: KeyMapper, repointer: any PathRepointer, retry: RetryPolicy,
+    public init(s3: S3Client, sourceBucket: String, mapper: KeyMapper, format: PathFormat = .key, repointer: any PathRepointer, retry: RetryPolicy,
                 dryRunCounter: RowCounter? = nil, output: @escaping @Sendable (String) -> Void) {
         self.s3 = s3
         self.sourceBucket = sourceBucket
         self.mapper = mapper
+        self.format = format
         self.repointer = repointer
         self.retry = retry
         self.counter = dryRunCounter
         self.output = output
     }
 
-    /// Repoints the rows at `object.key` (a destination path) back to its source path.
+    /// Repoints the rows at `object.key` (a destination key) back to its source key.
     public func process(_ object: SourceObject) async throws -> MigrationOutcome {
         let destinationPath = object.key
         guard let sourceKey = mapper.sourceKey(for: destinationPath) else { return .skipped(.notSourceKey) }
@@ -42,7 +46,7 @@ public struct RollbackProcess: Sendable {
                                  underlying: "s3://\(sourceBucket)/\(sourceKey) no longer exists; its rows stay at \(destinationPath)")
         }
         if let counter {
-            let rows = try await counter.rows(at: destinationPath)
+            let rows = try await counter.rows(at: format.value(for: destinationPath))
             output("would repoint \(rows) row(s) from \(destinationPath) back to \(sourceKey)")
             return .planned(rows: rows)
         }

@@ -6,8 +6,9 @@ public import Postgres
 public final class RowCounter: Sendable {
     private let coalescer: Coalescer<String, Int>
 
-    public init(database: PostgresClient, table: AvatarTable) {
-        let statement = table.countRowsPerPath
+    /// Counts in every target.
+    public init(database: PostgresClient, targets: PathTargets) {
+        let statement = targets.countRowsPerPath
         coalescer = Coalescer(maxBatch: 1000) { paths in
             let result = try await database.execute(statement, [postgresArrayLiteral(paths)])
             // Keyed by bytes: String equality would merge canonically equivalent paths, which are different keys.
@@ -17,7 +18,7 @@ public final class RowCounter: Sendable {
         }
     }
 
-    /// The number of rows whose path is exactly `path`.
+    /// The number of rows whose value is exactly `path`.
     public func rows(at path: String) async throws -> Int {
         try await coalescer.submit(path)
     }

@@ -10,10 +10,10 @@ extension Runtime {
         // Fail fast, before touching anything: wrong credentials, a missing bucket or table.
         _ = try await s3.listObjectsPage(bucket: sourceBucket, prefix: mapper.sourceListPrefix, maxKeys: 1)
         try await checkDatabase()
-        let table = try avatarTable()
-        return RollbackProcess(s3: s3, sourceBucket: sourceBucket, mapper: mapper,
-                               repointer: PostgresBatchRepointer(client: database, table: table), retry: retry,
-                               dryRunCounter: dryRun ? RowCounter(database: database, table: table) : nil, output: output)
+        let targets = try pathTargets()
+        return RollbackProcess(s3: s3, sourceBucket: sourceBucket, mapper: mapper, format: targets.destinationFormat,
+                               repointer: Self.repointer(database, targets, back: true), retry: retry,
+                               dryRunCounter: dryRun ? RowCounter(database: database, targets: targets) : nil, output: output)
     }
 
     /// `finalize --delete-source`'s per-object work, after checking both buckets and the table.
@@ -26,7 +26,8 @@ extension Runtime {
         _ = try await s3.listObjectsPage(bucket: destinationBucket, prefix: mapper.destinationListPrefix, maxKeys: 1)
         try await checkDatabase()
         return FinalizeProcess(s3: s3, sourceBucket: sourceBucket, destinationBucket: destinationBucket, mapper: mapper,
-                               rows: RowCounter(database: database, table: try avatarTable()), retry: retry, delete: delete,
+                               format: try pathTargets().sourceFormat,
+                               rows: RowCounter(database: database, targets: try pathTargets()), retry: retry, delete: delete,
                                output: output)
     }
 }

@@ -68,10 +68,8 @@ public final class Runtime: Sendable {
         return databaseClient
     }
 
-    /// The avatars table and path column.
-    public func avatarTable() throws -> AvatarTable {
-        AvatarTable(table: try settings.table(), column: try settings.pathColumn())
-    }
+    /// The columns that reference the objects, and how their values are made from keys.
+    public func pathTargets() throws -> PathTargets { try settings.pathTargets() }
 
     /// The copy-then-update handler shared by the worker and the backfill.
     ///
@@ -87,38 +85,53 @@ public final class Runtime: Sendable {
             options: try settings.copyOptions())
         return MigrationHandler(
             mapper: try settings.keyMapper(), copier: copier,
-            repointer: PostgresBatchRepointer(client: database, table: try avatarTable(),
-                                              linger: pathIndexed ? .zero : .milliseconds(10)),
+            repointer: Self.repointer(database, try pathTargets(), back: false, linger: pathIndexed ? .zero : .milliseconds(10)),
             retry: retry, logger: logger, ledger: ledger)
     }
 
-    /// Checks that the database answers and the table and column exist; throws a clear error if not.
+    /// The batched repointer over every target: source values to destination values, or (`back`,
+    /// for `rollback`) the other way.
+    static func repointer(_ database: PostgresClient, _ targets: PathTargets, back: Bool, linger: Duration = .zero) -> PostgresBatchRepointer {
+        PostgresBatchRepointer(client: database, targets: targets,
+                               from: back ? targets.destinationFormat : targets.sourceFormat,
+                               to: back ? targets.sourceFormat : targets.destinationFormat, linger: linger)
+    }
+
+    /// Checks that the database answers and every target's table and column exist; throws a clear error if not.
     ///
     /// - Parameter tolerateOutage: when true (the worker), an unreachable database is only logged:
     ///   the worker holds its messages until the database is back.
     public func checkDatabase(tolerateOutage: Bool = false) async throws {
-        let table = try avatarTable()
-        do {
-            try await database.execute("SELECT \(table.column) FROM \(table.table) LIMIT 0")
-        } catch let error as PostgresError where error.code == .connectionFailed && tolerateOutage {
-            let redacted = ConnectionString.redacted((try? settings.connectionString()) ?? "")
-            logger.warning("PostgreSQL is unreachable at start; messages will be held until it answers", metadata: [
-                "db": "\(redacted)", "error": "\(error.message)",
-            ])
-        } catch let error as PostgresError where error.code == .connectionFailed || error.code == .authenticationFailed {
-            throw RuntimeError(
-                "cannot connect to PostgreSQL with DB_CONN_STRING '\(ConnectionString.redacted(try settings.connectionString()))': \(error.message)")
-        } catch let error as PostgresError where error.sqlState == "42P01" || error.sqlState == "42703" {
-            throw RuntimeError("\(table.table).\(table.column) does not exist (check DB_TABLE and DB_PATH_COLUMN): \(error.message)")
+        for table in try pathTargets().tables {
+            do {
+                try await database.execute("SELECT \(table.column) FROM \(table.table) LIMIT 0")
+            } catch let error as PostgresError where error.code == .connectionFailed && tolerateOutage {
+                let redacted = ConnectionString.redacted((try? settings.connectionString()) ?? "")
+                logger.warning("PostgreSQL is unreachable at start; messages will be held until it answers", metadata: [
+                    "db": "\(redacted)", "error": "\(error.message)",
+                ])
+                return
+            } catch let error as PostgresError where error.code == .connectionFailed || error.code == .authenticationFailed {
+                throw RuntimeError(
+                    "cannot connect to PostgreSQL with DB_CONN_STRING '\(ConnectionString.redacted(try settings.connectionString()))': \(error.message)")
+            } catch let error as PostgresError where error.sqlState == "42P01" || error.sqlState == "42703" {
+                throw RuntimeError("\(table.table).\(table.column) does not exist (check DB_TARGETS, or DB_TABLE and DB_PATH_COLUMN): \(error.message)")
+            }
         }
     }
 
-    /// Warns loudly when no index leads with the path column (each lookup then scans the whole
+    /// Warns loudly when no index leads with a target's column (each lookup then scans the whole
     /// table), or builds one with `CREATE INDEX CONCURRENTLY` when `create` is true.
-    /// - Returns: whether the column is indexed now.
+    /// - Returns: whether every target's column is indexed now.
     @discardableResult
     public func checkPathIndex(create: Bool) async -> Bool {
-        guard let table = try? avatarTable() else { return false }
+        guard let targets = try? pathTargets() else { return false }
+        var indexed = true
+        for table in targets.tables where !(await checkPathIndex(table, create: create)) { indexed = false }
+        return indexed
+    }
+
+    private func checkPathIndex(_ table: AvatarTable, create: Bool) async -> Bool {
         do {
             let parameters: [String?] = [table.table.quoted, table.column.raw.lowercased()]
             let present = try await database.execute(table.hasPathIndex, parameters).scalar == "t"

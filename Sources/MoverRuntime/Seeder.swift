@@ -7,18 +7,19 @@ public import Logging
 public struct Seeder: Sendable {
     public let s3: S3Client
     public let database: PostgresClient
-    public let table: AvatarTable
+    /// Every target gets a row per avatar, in the source format.
+    public let targets: PathTargets
     public let bucket: String
     public let mapper: KeyMapper
     public let concurrency: Int
     public let retry: RetryPolicy
     public let logger: Logger
 
-    public init(s3: S3Client, database: PostgresClient, table: AvatarTable, bucket: String, mapper: KeyMapper,
+    public init(s3: S3Client, database: PostgresClient, targets: PathTargets, bucket: String, mapper: KeyMapper,
                 concurrency: Int = 64, retry: RetryPolicy = RetryPolicy(), logger: Logger) {
         self.s3 = s3
         self.database = database
-        self.table = table
+        self.targets = targets
         self.bucket = bucket
         self.mapper = mapper
         self.concurrency = max(1, concurrency)
@@ -37,10 +38,11 @@ public struct Seeder: Sendable {
         public var rowsInserted: Int
     }
 
-    /// Creates the table if missing, uploads avatars `first ..< first + count`, and inserts
-    /// their rows (skipping rows that already exist). Rows are written after their objects.
+    /// Creates the tables if missing, uploads avatars `first ..< first + count`, and inserts
+    /// their rows in every target (skipping rows that already exist). Rows are written after
+    /// their objects.
     public func run(count: Int, first: Int = 1) async throws -> Result {
-        try await database.execute(table.create)
+        for table in targets.tables { try await database.execute(table.create) }
         var uploaded = 0
         var inserted = 0
         let indices = Array(first..<(first + count))
@@ -63,10 +65,10 @@ public struct Seeder: Sendable {
                 try await group.waitForAll()
             }
             uploaded += chunk.count
-            let result = try await retry.run {
-                try await database.execute(table.insertMissing, [postgresArrayLiteral(chunk.map(key))])
+            let values = postgresArrayLiteral(chunk.map { targets.sourceFormat.value(for: key($0)) })
+            for table in targets.tables {
+                inserted += try await retry.run { try await database.execute(table.insertMissing, [values]) }.affectedRows
             }
-            inserted += result.affectedRows
             logger.info("seeded", metadata: ["objects": "\(uploaded)", "rows": "\(inserted)", "of": "\(count)"])
         }
         return Result(uploaded: uploaded, rowsInserted: inserted)

@@ -41,6 +41,43 @@ public struct Settings: Sendable {
     /// The column holding the path, validated.
     public func pathColumn() throws -> SQLIdentifier { try identifier(.dbPathColumn, allowSchema: false) }
 
+    /// The columns that reference objects, and the value formats: `DB_TARGETS`
+    /// (`avatars.path,users.avatar_url`, each `[schema.]table.column`), or `DB_TABLE` and
+    /// `DB_PATH_COLUMN`; `DB_SOURCE_PATH_FORMAT` and `DB_DEST_PATH_FORMAT` (default `{key}`).
+    public func pathTargets() throws -> PathTargets {
+        var tables: [AvatarTable] = []
+        if let list = value(.dbTargets) {
+            for entry in list.split(separator: ",", omittingEmptySubsequences: false) {
+                let text = entry.trimmingWhitespace()
+                let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+                guard (2...3).contains(parts.count), let column = SQLIdentifier(String(parts.last!), allowSchema: false),
+                      let table = SQLIdentifier(parts.dropLast().joined(separator: "."), allowSchema: true) else {
+                    throw invalid(.dbTargets, "'\(text)' is not table.column or schema.table.column (letters, digits and _)")
+                }
+                let target = AvatarTable(table: table, column: column)
+                guard !tables.contains(where: { $0.table == table && $0.column == column }) else {
+                    throw invalid(.dbTargets, "names \(text) twice")
+                }
+                tables.append(target)
+            }
+        } else {
+            tables = [AvatarTable(table: try table(), column: try pathColumn())]
+        }
+        func format(_ setting: Setting) throws -> PathFormat {
+            let template = try required(setting)
+            guard let format = PathFormat(template: template) else {
+                throw invalid(setting, "'\(template)' must hold {key} exactly once (e.g. https://cdn.example.com/{key})")
+            }
+            // Values with a common prefix sort as their keys do, which verify's merge with the
+            // bucket listing relies on; text after the key would break that order.
+            guard format.suffix.isEmpty else {
+                throw invalid(setting, "'\(template)' has text after {key}; only text before it is supported (e.g. https://cdn.example.com/{key})")
+            }
+            return format
+        }
+        return PathTargets(tables: tables, sourceFormat: try format(.sourcePathFormat), destinationFormat: try format(.destinationPathFormat))
+    }
+
     private func identifier(_ setting: Setting, allowSchema: Bool) throws -> SQLIdentifier {
         let raw = try required(setting)
         guard let identifier = SQLIdentifier(raw, allowSchema: allowSchema) else {

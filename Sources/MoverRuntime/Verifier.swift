@@ -8,7 +8,7 @@ public import Logging
 public struct Verifier: Sendable {
     public let s3: S3Client
     public let database: PostgresClient
-    public let table: AvatarTable
+    public let targets: PathTargets
     public let sourceBucket: String
     public let destinationBucket: String
     public let mapper: KeyMapper
@@ -17,11 +17,11 @@ public struct Verifier: Sendable {
     /// How many example keys to keep per finding.
     public var sampleLimit = 10
 
-    public init(s3: S3Client, database: PostgresClient, table: AvatarTable, sourceBucket: String, destinationBucket: String,
+    public init(s3: S3Client, database: PostgresClient, targets: PathTargets, sourceBucket: String, destinationBucket: String,
                 mapper: KeyMapper, retry: RetryPolicy = RetryPolicy(), logger: Logger) {
         self.s3 = s3
         self.database = database
-        self.table = table
+        self.targets = targets
         self.sourceBucket = sourceBucket
         self.destinationBucket = destinationBucket
         self.mapper = mapper
@@ -65,22 +65,25 @@ public struct Verifier: Sendable {
         let sourcePrefix = mapper.sourceListPrefix
         let destinationPrefix = mapper.destinationListPrefix
 
-        // 1. Rows still at old paths.
-        report.rowsAtSourcePath = Int(try await retry.run { try await database.execute(table.countWithPrefix, [sourcePrefix]) }.scalar ?? "0") ?? 0
+        // 1. Rows still at old paths (values in the source format, in every target).
+        let sourceValues = targets.sourceFormat.valuePrefix(forKeysStartingWith: sourcePrefix)
+        report.rowsAtSourcePath = Int(try await retry.run { try await database.execute(targets.countWithPrefix, [sourceValues]) }.scalar ?? "0") ?? 0
         let samples = try await retry.run {
-            try await database.execute(table.pathsWithPrefixPage, [sourcePrefix, nil, String(sampleLimit)])
+            try await database.execute(targets.pathsWithPrefixPage, [sourceValues, nil, String(sampleLimit)])
         }
         report.rowsAtSourcePathSamples = samples.rows.compactMap { $0.first ?? nil }
 
-        // 2. Migrated rows whose object is missing: rows ∖ destination listing.
+        // 2. Migrated rows whose object is missing: rows ∖ destination listing. The values share
+        // the format's prefix, so their keys come in the same byte order.
         var rowsChecked = 0
-        let rows = SortedKeyCursor { [database, table, retry] after in
+        let destinationValues = targets.destinationFormat.valuePrefix(forKeysStartingWith: destinationPrefix)
+        let rows = SortedKeyCursor { [database, targets, retry] after in
             let page = try await retry.run {
-                try await database.execute(table.pathsWithPrefixPage, [destinationPrefix, after, "1000"])
+                try await database.execute(targets.pathsWithPrefixPage, [destinationValues, after, "1000"])
             }
-            let keys = page.rows.compactMap { $0.first ?? nil }
-            rowsChecked += keys.count
-            return (keys, keys.count == 1000 ? keys.last : nil)
+            let values = page.rows.compactMap { $0.first ?? nil }
+            rowsChecked += values.count
+            return (values.compactMap(targets.destinationFormat.key(from:)), values.count == 1000 ? values.last : nil)
         }
         var missingSamples: [String] = []
         report.rowsMissingObject = try await SortedDifference.keys(in: rows, notIn: listing(destinationBucket, destinationPrefix)) { key in

@@ -102,7 +102,7 @@ struct BackfillCommand: AsyncParsableCommand {
         if !enqueue || fromRows { try await runtime.checkDatabase() }
         if !enqueue {
             if dryRun {
-                let planner = DryRunPlanner(database: runtime.database, table: try runtime.avatarTable(), mapper: mapper,
+                let planner = DryRunPlanner(database: runtime.database, targets: try runtime.pathTargets(), mapper: mapper,
                                             sourceBucket: sourceBucket, destinationBucket: destinationBucket) { print($0) }
                 process = { try await planner.process($0) }
             } else {
@@ -111,7 +111,8 @@ struct BackfillCommand: AsyncParsableCommand {
         }
         let handler: MigrationHandler = enqueue ? Self.unusedHandler(mapper: mapper, logger: logger) : try runtime.handler(pathIndexed: pathIndexed, ledger: ledger)
         let lister: any SourceLister = fromRows
-            ? RowSourceLister(database: runtime.database, table: try runtime.avatarTable(), prefix: mapper.sourceListPrefix)
+            ? RowSourceLister(database: runtime.database, targets: try runtime.pathTargets(), format: try runtime.pathTargets().sourceFormat,
+                              keyPrefix: mapper.sourceListPrefix)
             : S3SourceLister(client: s3, bucket: sourceBucket, prefix: mapper.sourceListPrefix)
         let backfill = Backfill(
             lister: lister,

@@ -36,8 +36,9 @@ struct RollbackCommand: AsyncParsableCommand {
         try await BackfillExecution.drive(settings, report: report, concurrency: concurrency, startAfter: startAfter, mode: .rollback,
                                           interactive: !dryRun) { runtime, settings in
             let process = try await runtime.rollbackProcess(dryRun: dryRun) { print($0) }
-            let lister = RowSourceLister(database: runtime.database, table: try runtime.avatarTable(),
-                                         prefix: try settings.keyMapper().destinationListPrefix)
+            let targets = try runtime.pathTargets()
+            let lister = RowSourceLister(database: runtime.database, targets: targets, format: targets.destinationFormat,
+                                         keyPrefix: try settings.keyMapper().destinationListPrefix)
             return (lister, { try await process.process($0) })
         }
     }

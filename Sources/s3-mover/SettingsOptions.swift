@@ -10,6 +10,12 @@ struct SettingsOptions: ParsableArguments {
     var dbTable: String?
     @Option(name: .customLong("db-path-column"), help: "Overrides DB_PATH_COLUMN (default path).")
     var dbPathColumn: String?
+    @Option(name: .customLong("db-targets"), help: "Overrides DB_TARGETS: every column that references the objects, e.g. avatars.path,users.avatar_url (repointed in one transaction per batch; default DB_TABLE.DB_PATH_COLUMN).")
+    var dbTargets: String?
+    @Option(name: .customLong("db-source-path-format"), help: "Overrides DB_SOURCE_PATH_FORMAT: how a column stores a source object, with one {key}, e.g. https://cdn.example.com/{key} (default {key}).")
+    var dbSourcePathFormat: String?
+    @Option(name: .customLong("db-dest-path-format"), help: "Overrides DB_DEST_PATH_FORMAT: how a column stores a destination object, e.g. https://img.example.com/{key} (default {key}).")
+    var dbDestPathFormat: String?
     @Option(name: .customLong("source-bucket"), help: "Overrides S3_SOURCE_BUCKET_NAME.")
     var sourceBucket: String?
     @Option(name: .customLong("dest-bucket"), help: "Overrides S3_DEST_BUCKET_NAME.")
@@ -62,6 +68,9 @@ struct SettingsOptions: ParsableArguments {
         overrides[.dbConnString] = dbConnString
         overrides[.dbTable] = dbTable
         overrides[.dbPathColumn] = dbPathColumn
+        overrides[.dbTargets] = dbTargets
+        overrides[.sourcePathFormat] = dbSourcePathFormat
+        overrides[.destinationPathFormat] = dbDestPathFormat
         overrides[.sourceBucket] = sourceBucket
         overrides[.destinationBucket] = destBucket
         overrides[.sourcePrefix] = sourcePrefix

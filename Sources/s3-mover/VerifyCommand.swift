@@ -40,7 +40,7 @@ struct VerifyCommand: AsyncParsableCommand {
             defer { runtime.shutdown() }
             try await runtime.checkDatabase()
             var verifier = Verifier(
-                s3: try runtime.s3(), database: runtime.database, table: try runtime.avatarTable(),
+                s3: try runtime.s3(), database: runtime.database, targets: try runtime.pathTargets(),
                 sourceBucket: try settings.bucket(.sourceBucket), destinationBucket: try settings.bucket(.destinationBucket),
                 mapper: try settings.keyMapper(), retry: runtime.retry, logger: logger)
             verifier.sampleLimit = samples
