@@ -17,6 +17,8 @@ struct S3MoverCommand: AsyncParsableCommand {
           DB_CONN_STRING            PostgreSQL conninfo or URI, passed to libpq as is       --db-conn-string
           DB_TABLE                  table holding the paths (default avatars)              --db-table
           DB_PATH_COLUMN            column holding the path (default path)                 --db-path-column
+          DB_TARGETS                several columns: avatars.path,users.avatar_url         --db-targets
+          DB_SOURCE_PATH_FORMAT, DB_DEST_PATH_FORMAT   a column's value, e.g. https://cdn.example.com/{key} (default {key})
           S3_SOURCE_BUCKET_NAME     legacy bucket                                          --source-bucket
           S3_DEST_BUCKET_NAME       production bucket                                      --dest-bucket
           S3_OBJECT_SOURCE_PREFIX   source folder (default image)                          --source-prefix

@@ -146,8 +146,11 @@ struct Fixture {
         return (Int(attributes["ApproximateNumberOfMessages"] ?? "0") ?? 0) + (Int(attributes["ApproximateNumberOfMessagesNotVisible"] ?? "0") ?? 0)
     }
 
+    /// A second table of this fixture's (`<table>_<suffix>`), dropped with it.
+    func companionTable(_ suffix: String) -> String { "\(table)_\(suffix)" }
+
     func tearDown() async {
-        _ = try? await database.execute("DROP TABLE IF EXISTS \(table)")
+        _ = try? await database.execute("DROP TABLE IF EXISTS \(table), \(companionTable("users"))")
         database.shutdown()
     }
 }
