@@ -1,4 +1,5 @@
 import AWS
+import MoverCore
 import Foundation
 import Testing
 
@@ -57,6 +58,10 @@ struct MetadataFidelityTests {
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         try await Self.expectSameMetadata(fixture, "image/small.png")
         try await Self.expectSameMetadata(fixture, "image/large.png")
+        // The large one really took the multipart path, the small one not.
+        let large = try await fixture.s3.headObject(bucket: fixture.destinationBucket, key: "avatar/large.png")
+        let small = try await fixture.s3.headObject(bucket: fixture.destinationBucket, key: "avatar/small.png")
+        #expect(large?.eTag.flatMap(ETag.init)?.isMultipart == true && small?.eTag.flatMap(ETag.init)?.isMultipart == false)
         #expect(try await fixture.paths() == ["avatar/large.png", "avatar/small.png"])
     }
 
@@ -74,12 +79,20 @@ struct MetadataFidelityTests {
         _ = try await Self.upload(fixture, "image/set.png", size: 500)
         _ = try await Self.upload(fixture, "image/set-large.png", size: 6 * 1024 * 1024)
         try await fixture.insertRows(["image/set.png", "image/set-large.png"])
+        // Through a proxy that counts the headers, since moto accepts any owner and payer.
+        let proxy = try await FaultProxy(upstream: Stack.moto, cycle: ["forward"])
+        defer { proxy.stop() }
         let set = try await fixture.run(["backfill", "--multipart-threshold", "\(5 * 1024 * 1024)"], overriding: [
             "S3_STORAGE_CLASS": "GLACIER_IR", "S3_SSE": "AES256", "S3_ACL": "bucket-owner-full-control",
             "S3_SOURCE_EXPECTED_OWNER": "123456789012", "S3_DEST_EXPECTED_OWNER": "123456789012",
-            "S3_SOURCE_REQUESTER_PAYS": "true",
+            "S3_SOURCE_REQUESTER_PAYS": "true", "AWS_ENDPOINT_URL_S3": proxy.url,
         ])
         #expect(set.status == 0, "\(set.stdout)\(set.stderr)")
+        let headers = try await proxy.counts()
+        for name in ["x-amz-expected-bucket-owner", "x-amz-request-payer", "x-amz-source-expected-bucket-owner:copy",
+                     "x-amz-acl:copy", "x-amz-storage-class:copy", "x-amz-server-side-encryption:copy", "x-amz-acl", "x-amz-storage-class"] {
+            #expect(headers["header:" + name, default: 0] > 0, "\(name) was never sent: \(headers)")
+        }
         for key in ["image/set.png", "image/set-large.png"] {
             try await Self.expectSameMetadata(fixture, key, storageClass: "GLACIER_IR")
             let copy = try #require(try await fixture.s3.headObject(bucket: fixture.destinationBucket, key: "avatar/" + key.dropFirst("image/".count)))

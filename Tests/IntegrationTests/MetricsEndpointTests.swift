@@ -48,7 +48,8 @@ struct MetricsEndpointTests {
         var text = ""
         let moved = await eventually(timeout: .seconds(60)) {
             text = (try? await get("\(base)/metrics"))?.bodyText ?? ""
-            return (sample(text, "s3mover_objects_copied_total") ?? 0) >= 6
+            // Deleting a message follows its object's completion: wait for both.
+            return (sample(text, "s3mover_objects_copied_total") ?? 0) >= 6 && (sample(text, "s3mover_messages_deleted_total") ?? 0) >= 6
         }
         #expect(moved, "\(text)")
         #expect(sample(text, "s3mover_rows_updated_total") == 6)

@@ -5,7 +5,8 @@ Forwards every request byte-for-byte (headers included, so SigV4 signatures stay
 UPSTREAM, except that CopyObject requests (PUT with x-amz-copy-source) follow a fixed cycle:
 503 SlowDown, forward, 500 InternalError, forward, 200 OK whose body is an <Error>, forward,
 a connection reset (RST, no answer), forward. GET /__faults returns the counts as JSON.
-A third argument replaces the cycle, e.g. `html200,forward`. Faults that only a middlebox
+GET /__faults also counts the requests carrying each of a few headers (header:NAME, and
+header:NAME:copy for copies). A third argument replaces the cycle, e.g. `html200,forward`. Faults that only a middlebox
 produces: html200 (a 200 HTML page), empty200 (200, no body), truncated200 (a result cut off
 mid-document), foreign200 (a well-formed document of another operation). hang holds the
 request for 60 s without answering, then drops the connection (a copy that hangs). corrupt
@@ -34,6 +35,8 @@ CYCLE = sys.argv[3].split(",") if len(sys.argv) > 3 else [
 REGIONS = dict(entry[len("region="):].split("@", 1) for entry in CYCLE if entry.startswith("region="))
 CYCLE = [entry for entry in CYCLE if not entry.startswith("region=")] or ["forward"]
 lock = threading.Lock()
+COUNTED_HEADERS = ["x-amz-expected-bucket-owner", "x-amz-source-expected-bucket-owner", "x-amz-request-payer", "x-amz-acl",
+                   "x-amz-storage-class", "x-amz-server-side-encryption"]
 counts = {"copies": 0, "forwarded": 0, "redirected": 0, **{fault: 0 for fault in CYCLE if fault != "forward"}}
 BODIES_200 = {
     "html200": ("text/html", "<html><head><title>Gateway</title></head><body>Request accepted</body></html>"),
@@ -76,6 +79,11 @@ class Proxy(BaseHTTPRequestHandler):
             return
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
+        with lock:  # headers worth proving they are sent
+            for name in COUNTED_HEADERS:
+                if name in self.headers:
+                    key = "header:" + name + (":copy" if "x-amz-copy-source" in self.headers else "")
+                    counts[key] = counts.get(key, 0) + 1
         bucket = self.path.lstrip("/").split("/", 1)[0].split("?", 1)[0]
         if bucket in REGIONS:
             scope = self.headers.get("Authorization", "").split("Credential=", 1)[-1].split(",", 1)[0].split("/")
@@ -138,7 +146,8 @@ class Proxy(BaseHTTPRequestHandler):
         for key, value in response.getheaders():
             if key.lower() not in ("transfer-encoding", "connection", "content-length"):
                 self.send_header(key, value)
-        self.send_header("Content-Length", str(len(data)))
+        # A HEAD answer has no body, and its Content-Length is the object's.
+        self.send_header("Content-Length", response.getheader("Content-Length", "0") if self.command == "HEAD" else str(len(data)))
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
