@@ -148,6 +148,12 @@ def check_consistency(documents):
             sources = {ref.get("configMapRef", ref.get("secretRef", {})).get("name") for ref in container.get("envFrom", [])}
             if sources != {"s3-mover"}:
                 problem(f"{label}: settings must come from the s3-mover ConfigMap and Secret")
+    job_spec = job.get("spec", {})
+    job_args = ((job_spec.get("template", {}).get("spec", {}).get("containers") or [{}])[0]).get("args", [])
+    if "--shards" in job_args:
+        shards = int(job_args[job_args.index("--shards") + 1])
+        if job_spec.get("completionMode") != "Indexed" or job_spec.get("completions") != shards or job_spec.get("parallelism") != shards:
+            problem(f"backfill-job.yaml: --shards {shards} needs completionMode: Indexed and completions = parallelism = {shards}")
     pod = deployment.get("spec", {}).get("template", {}).get("spec", {})
     container = (pod.get("containers") or [{}])[0]
     args = container.get("args", [])

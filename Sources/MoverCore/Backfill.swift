@@ -54,9 +54,10 @@ public struct Backfill: Sendable {
     ///   - maxRate: at most this many objects started per second.
     ///   - process: replaces the migration (for `--enqueue` and `--dry-run`); nil migrates.
     ///   - onFailure: told of each object that failed (for `--report`).
+    ///   - shard: take only this slice of the keys; the others are skipped as `other-shard`.
     public init(lister: any SourceLister, handler: MigrationHandler, tally: MigrationTally, concurrency: Int,
                 hold: OutageHold? = nil, maxRate: Double? = nil, process: Process? = nil,
-                onFailure: (@Sendable (String, any Error) -> Void)? = nil, logger: Logger) {
+                onFailure: (@Sendable (String, any Error) -> Void)? = nil, shard: Shard? = nil, logger: Logger) {
         self.lister = lister
         self.tally = tally
         self.concurrency = max(1, concurrency)
@@ -66,7 +67,7 @@ public struct Backfill: Sendable {
         self.progress = BackfillProgress()
         self.rateLimiter = maxRate.map { RateLimiter(perSecond: $0) }
         self.onFailure = onFailure
-        self.process = process ?? { object in
+        let work: Process = process ?? { object in
             let facts = MigrationFacts(sourceKey: object.key)
             do {
                 let outcome = try await hold.run {
@@ -79,6 +80,14 @@ public struct Backfill: Sendable {
                 handler.ledger?.record(LedgerEntry(facts, error: error))
                 throw error
             }
+        }
+        if let shard {
+            self.process = { object in
+                guard shard.owns(object.key) else { return .skipped(.otherShard) }
+                return try await work(object)
+            }
+        } else {
+            self.process = work
         }
         self.retry = handler.retry
     }

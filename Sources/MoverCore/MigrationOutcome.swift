@@ -22,6 +22,8 @@ public enum SkipReason: String, Sendable, Hashable, CaseIterable {
     case copyDiffers = "copy-differs"
     /// `finalize`: kept, because a row still references the source path.
     case rowAtSource = "row-at-source"
+    /// `--shard I/N`: the key is in another process's slice.
+    case otherShard = "other-shard"
 }
 
 /// The end state of one object run through the handler.

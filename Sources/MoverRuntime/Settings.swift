@@ -221,6 +221,29 @@ public struct Settings: Sendable {
         return regions
     }
 
+    /// The backfill's slice: `--shard I/N`, or `--shards N` with I from `JOB_COMPLETION_INDEX`
+    /// (a Kubernetes Indexed Job); nil for the whole key space.
+    public func shard(explicit: String?, shards: Int?) throws -> Shard? {
+        if let explicit {
+            guard shards == nil else { throw SettingsError(variable: "--shard", flag: nil, problem: "and --shards exclude each other") }
+            guard let shard = Shard(parsing: explicit) else {
+                throw SettingsError(variable: "--shard", flag: nil, problem: "'\(explicit)' is not I/N with 0 ≤ I < N ≤ \(Shard.maximumCount)")
+            }
+            return shard
+        }
+        guard let shards else { return nil }
+        let text = environment["JOB_COMPLETION_INDEX"]?.trimmingWhitespace() ?? ""
+        guard !text.isEmpty else {
+            throw SettingsError(variable: "JOB_COMPLETION_INDEX", flag: nil,
+                                problem: "is not set: --shards takes this process's index from it (a Kubernetes Indexed Job sets it); use --shard I/N elsewhere")
+        }
+        guard let index = Int(text), let shard = Shard(index: index, count: shards) else {
+            throw SettingsError(variable: "JOB_COMPLETION_INDEX", flag: nil,
+                                problem: "'\(text)' is not an index from 0 to \(shards - 1) (--shards \(shards))")
+        }
+        return shard
+    }
+
     /// A true/false setting (`true`, `false`, `1`, `0`, `yes`, `no`).
     func flag(_ setting: Setting) throws -> Bool {
         switch value(setting)?.lowercased() {

@@ -42,6 +42,13 @@ struct BackfillCommand: AsyncParsableCommand {
     @Flag(help: "Enumerate the rows still under the source prefix instead of listing the bucket (the end-of-window sweep).")
     var fromRows = false
 
+    @Option(help: ArgumentHelp("Take only slice I of N of the keys (by a stable hash of each key), e.g. 0/4.",
+                               discussion: "N processes with --shard 0/N … N-1/N share one bucket: every key is in exactly one slice. Each lists the whole prefix and skips the other slices' keys (counted as other-shard)."))
+    var shard: String?
+
+    @Option(help: "Like --shard, for a Kubernetes Indexed Job: N slices, this process's index from JOB_COMPLETION_INDEX.")
+    var shards: Int?
+
     @Flag(help: "Put one S3 event per object on SQS_QUEUE_URL for the worker fleet instead of copying.")
     var enqueue = false
 
@@ -64,6 +71,9 @@ struct BackfillCommand: AsyncParsableCommand {
             throw ValidationError("--max-rate must be a positive number of objects per second, at most 1000000 (got \(maxRate))")
         }
         if enqueue && dryRun { throw ValidationError("--enqueue and --dry-run exclude each other") }
+        if let shards, !(1...Shard.maximumCount).contains(shards) {
+            throw ValidationError("--shards must be between 1 and \(Shard.maximumCount) (got \(shards))")
+        }
         if ledger != nil && (enqueue || dryRun) {
             throw ValidationError("--ledger records objects handled; with --enqueue the workers handle them (give them --ledger), and --dry-run handles none")
         }
@@ -117,7 +127,7 @@ struct BackfillCommand: AsyncParsableCommand {
         let backfill = Backfill(
             lister: lister,
             handler: handler, tally: MigrationTally(), concurrency: concurrency, maxRate: maxRate, process: process,
-            onFailure: BackfillExecution.onFailure(report), logger: logger)
+            onFailure: BackfillExecution.onFailure(report), shard: try settings.shard(explicit: shard, shards: shards), logger: logger)
         return (runtime, backfill)
     }
 
