@@ -3,13 +3,18 @@ import Synchronization
 /// A counting semaphore for async code: bounds how much work is in flight.
 public final class AsyncPermits: Sendable {
     private struct State {
+        let capacity: Int
         var available: Int
+        /// Permits held back by ``setLimit(_:)``: the free ones are `available - withheld`.
+        var withheld = 0
         var waiters: [Waiter] = []
 
         /// Takes up to `most` permits if at least `least` are free; returns how many (0: none).
         mutating func take(least: Int, most: Int) -> Int {
-            guard available >= least else { return 0 }
-            let count = Swift.min(most, available)
+            let free = available - withheld
+            // A waiter for more than a lowered limit allows takes what the limit allows.
+            guard free >= Swift.min(least, Swift.max(1, capacity - withheld)) else { return 0 }
+            let count = Swift.min(most, free)
             available -= count
             return count
         }
@@ -27,9 +32,11 @@ public final class AsyncPermits: Sendable {
 
     public init(_ capacity: Int) {
         self.capacity = max(1, capacity)
-        state = Mutex(State(available: max(1, capacity)))
+        state = Mutex(State(capacity: max(1, capacity), available: max(1, capacity)))
     }
 
+    /// How many may be in use now (``setLimit(_:)``; the capacity until then).
+    public var limit: Int { capacity - state.withLock { $0.withheld } }
     /// Permits free now.
     public var available: Int { state.withLock { $0.available } }
     /// Permits taken now.
@@ -55,10 +62,21 @@ public final class AsyncPermits: Sendable {
         }
     }
 
+    /// Lets at most `limit` (clamped to `1...capacity`) be in use from now on. Permits in use
+    /// above a lowered limit are not taken back; new ones wait until use falls under it.
+    public func setLimit(_ limit: Int) {
+        update { $0.withheld = capacity - Swift.max(1, Swift.min(limit, capacity)) }
+    }
+
     /// Returns `count` permits and wakes waiters.
     public func release(_ count: Int = 1) {
+        update { $0.available += count }
+    }
+
+    /// Changes the state, then wakes the waiters it lets in.
+    private func update(_ change: (inout State) -> Void) {
         let wake = state.withLock { state -> [(CheckedContinuation<Int, Never>, Int)] in
-            state.available += count
+            change(&state)
             var woken: [(CheckedContinuation<Int, Never>, Int)] = []
             while let first = state.waiters.first {
                 let granted = state.take(least: first.least, most: first.most)

@@ -49,6 +49,8 @@ public struct Backfill: Sendable {
     private let process: Process
     private let rateLimiter: RateLimiter?
     private let onFailure: (@Sendable (String, any Error) -> Void)?
+    /// The adaptive in-flight window, when the handler has one.
+    private let window: AdaptiveWindow?
 
     /// - Parameters:
     ///   - maxRate: at most this many objects started per second.
@@ -90,6 +92,7 @@ public struct Backfill: Sendable {
             self.process = work
         }
         self.retry = handler.retry
+        self.window = handler.window
     }
 
     private let retry: RetryPolicy
@@ -135,7 +138,7 @@ public struct Backfill: Sendable {
                     if Task.isCancelled { break }
                     progress.listed()
                     // During an outage the objects in flight are held; start nothing new until they finish.
-                    while inFlight >= concurrency || (inFlight > 0 && hold.health.outage != nil) {
+                    while inFlight >= min(concurrency, window?.limit ?? concurrency) || (inFlight > 0 && hold.health.outage != nil) {
                         await group.next()
                         inFlight -= 1
                     }

@@ -14,15 +14,20 @@ public struct MigrationHandler: Sendable {
     public let logger: Logger
     /// The audit trail (`--ledger`), written by the callers once an object's outcome is final.
     public let ledger: (any MigrationLedger)?
+    /// Every copy attempt takes a slot of this window, which throttling narrows and successes
+    /// widen (AIMD); nil: no limit but the callers'.
+    public let window: AdaptiveWindow?
 
     public init(mapper: KeyMapper, copier: any ObjectCopier, repointer: any PathRepointer,
-                retry: RetryPolicy = RetryPolicy(), logger: Logger, ledger: (any MigrationLedger)? = nil) {
+                retry: RetryPolicy = RetryPolicy(), logger: Logger, ledger: (any MigrationLedger)? = nil,
+                window: AdaptiveWindow? = nil) {
         self.mapper = mapper
         self.copier = copier
         self.repointer = repointer
         self.retry = retry
         self.logger = logger
         self.ledger = ledger
+        self.window = window
     }
 
     /// Migrates `sourceKey`. Returns when the copy exists and the rows are committed, or the object
@@ -61,8 +66,10 @@ public struct MigrationHandler: Sendable {
         let copy: CopyOutcome
         do {
             copy = try await retry.run {
-                try await MoverMetrics.timedCopy {
-                    try await copier.copy(sourceKey: sourceKey, destinationKey: destinationKey, hints: hints)
+                try await admitted {
+                    try await MoverMetrics.timedCopy {
+                        try await copier.copy(sourceKey: sourceKey, destinationKey: destinationKey, hints: hints)
+                    }
                 }
             } onRetry: { error, attempt, delay in
                 logger.debug("retrying copy", metadata: ["key": "\(sourceKey)", "error": "\(error.failureCode)", "attempt": "\(attempt)"])
@@ -111,6 +118,12 @@ public struct MigrationHandler: Sendable {
             logger.info("object copied but no row references it", metadata: ["key": "\(sourceKey)"])
             return .copiedWithoutRow
         }
+    }
+
+    /// Runs a copy attempt in a slot of the adaptive window, if there is one.
+    private func admitted<T>(_ attempt: () async throws -> T) async throws -> T {
+        guard let window else { return try await attempt() }
+        return try await window.run(attempt)
     }
 
     private func repointOnce(sourceKey: String, destinationKey: String) async throws -> RepointOutcome {

@@ -29,6 +29,8 @@ public enum MetricName {
     public static let databaseDuration = "s3mover_database_duration_seconds"
     /// From the S3 event's `eventTime` to the object's completion.
     public static let eventAge = "s3mover_event_age_seconds"
+    /// The adaptive in-flight window (``AdaptiveWindow``).
+    public static let concurrencyWindow = "s3mover_concurrency_window"
     /// Messages in the main and dead-letter queues, by `queue` and `state` (``QueueDepthMonitor``'s gauge).
     public static let queueMessages = "s3mover_queue_messages"
 
@@ -48,6 +50,7 @@ public enum MetricName {
         databaseDuration: "Seconds per row update, from request to commit.",
         eventAge: "Seconds from the S3 event's eventTime to the object's completion.",
         queueMessages: "Messages in the main and dead-letter queues, by queue and state (visible, in-flight).",
+        concurrencyWindow: "Objects allowed in flight now: halved on throttling, grown by one per window of successes.",
     ]
 }
 
@@ -75,6 +78,10 @@ enum MoverMetrics {
             Counter(label: MetricName.objectsSkipped, dimensions: [("reason", reason.rawValue)]).increment()
         case .enqueued, .planned, .repointedBack, .deleted, .wouldDelete: break
         }
+    }
+
+    static func window(_ limit: Int) {
+        Gauge(label: MetricName.concurrencyWindow).record(limit)
     }
 
     static func failed(_ reason: String) {

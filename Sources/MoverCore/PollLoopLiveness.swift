@@ -11,6 +11,8 @@ public final class PollLoopLiveness: Sendable {
         var lastTick: ContinuousClock.Instant
         /// Why each wait in progress waits.
         var waiting: [String] = []
+        /// Whether any loop has turned (or waited) yet.
+        var started = false
         var stopped = false
     }
 
@@ -24,12 +26,12 @@ public final class PollLoopLiveness: Sendable {
     }
 
     /// A loop turned.
-    public func tick() { state.withLock { $0.lastTick = .now } }
+    public func tick() { state.withLock { $0.lastTick = .now; $0.started = true } }
 
     /// Runs `wait` (waiting for capacity, or for the start-up checks) without counting its
     /// duration against the loop; `reason` is what the probe reports meanwhile.
     public func waiting<T>(_ reason: String = "waiting for in-flight work to finish", _ wait: () async throws -> T) async rethrows -> T {
-        state.withLock { $0.waiting.append(reason); $0.lastTick = .now }
+        state.withLock { $0.waiting.append(reason); $0.lastTick = .now; $0.started = true }
         defer {
             state.withLock { state in
                 if let index = state.waiting.firstIndex(of: reason) { state.waiting.remove(at: index) }
@@ -47,6 +49,7 @@ public final class PollLoopLiveness: Sendable {
         state.withLock { state in
             if state.stopped { return (false, "receive loops have stopped") }
             if let reason = state.waiting.last { return (true, reason) }
+            if !state.started { return (true, "starting") }
             let silent = now - state.lastTick
             return silent <= staleAfter
                 ? (true, "receive loop turned \(silent.components.seconds) s ago")

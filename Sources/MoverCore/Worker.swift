@@ -50,6 +50,7 @@ public struct Worker: Service {
     /// once every in-flight batch has finished, or has been cancelled with the worker's task.
     public func run() async {
         let permits = AsyncPermits(configuration.concurrency)
+        processor.handler.window?.drive(permits)  // throttling narrows the intake; successes widen it again
         let inFlight = InFlightCount()
         let visibility = await visibilityTimeout()
         let deleter = MessageDeleter(queue: queue, tally: processor.tally, logger: logger)
@@ -111,7 +112,10 @@ public struct Worker: Service {
             // small receives, and every ReceiveMessage costs the queue the same whatever it
             // returns. Half the capacity is the most it waits for, so a few slow messages never
             // stop the intake.
-            let granted = await liveness.waiting { await permits.acquire(atLeast: min(10, permits.capacity / 2), upTo: 10) }
+            // Each loop asks for its share of the limit (which the adaptive window may lower),
+            // so that one long poll does not hold every permit while the others wait.
+            let share = max(1, min(10, permits.limit / configuration.receivers))
+            let granted = await liveness.waiting { await permits.acquire(atLeast: min(share, max(1, permits.limit / 2)), upTo: share) }
             if Self.stopping(drained) { permits.release(granted); break }
             let batch: [QueueMessage]
             do {

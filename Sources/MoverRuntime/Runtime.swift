@@ -75,8 +75,11 @@ public final class Runtime: Sendable {
     ///
     /// - Parameter pathIndexed: whether the path column has an index; without one, updates wait a
     ///   few milliseconds to form larger batches, since each statement scans the table.
-    /// - Parameter ledger: where each object's outcome is recorded (`--ledger`).
-    public func handler(pathIndexed: Bool = true, ledger: (any MigrationLedger)? = nil) throws -> MigrationHandler {
+    /// - Parameters:
+    ///   - ledger: where each object's outcome is recorded (`--ledger`).
+    ///   - window: the in-flight window that throttling narrows (AIMD); nil keeps it fixed.
+    public func handler(pathIndexed: Bool = true, ledger: (any MigrationLedger)? = nil,
+                        window: AdaptiveWindow? = nil) throws -> MigrationHandler {
         let copier = S3ObjectCopier(
             client: try s3(), sourceBucket: try settings.bucket(.sourceBucket),
             destinationBucket: try settings.bucket(.destinationBucket),
@@ -86,7 +89,7 @@ public final class Runtime: Sendable {
         return MigrationHandler(
             mapper: try settings.keyMapper(), copier: copier,
             repointer: Self.repointer(database, try pathTargets(), back: false, linger: pathIndexed ? .zero : .milliseconds(10)),
-            retry: retry, logger: logger, ledger: ledger)
+            retry: retry, logger: logger, ledger: ledger, window: window)
     }
 
     /// The batched repointer over every target: source values to destination values, or (`back`,

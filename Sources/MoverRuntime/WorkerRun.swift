@@ -20,14 +20,17 @@ public final class WorkerRun: Service {
         public var createIndex: Bool
         /// The audit trail (`--ledger`).
         public var ledger: (any MigrationLedger)?
+        /// Narrow the intake on throttling (AIMD), within `worker.concurrency`.
+        public var adaptive: Bool
 
         public init(queueURL: String, worker: Worker.Configuration, rowWait: Duration, createIndex: Bool,
-                    ledger: (any MigrationLedger)? = nil) {
+                    ledger: (any MigrationLedger)? = nil, adaptive: Bool = true) {
             self.queueURL = queueURL
             self.worker = worker
             self.rowWait = rowWait
             self.createIndex = createIndex
             self.ledger = ledger
+            self.adaptive = adaptive
         }
     }
 
@@ -64,7 +67,8 @@ public final class WorkerRun: Service {
         let pathIndexed = await runtime.checkPathIndex(create: options.createIndex)
         if Task.isShuttingDownGracefully { return nil }
         let processor = MessageProcessor(sourceBucket: try runtime.settings.bucket(.sourceBucket),
-                                         handler: try runtime.handler(pathIndexed: pathIndexed, ledger: options.ledger),
+                                         handler: try runtime.handler(pathIndexed: pathIndexed, ledger: options.ledger,
+                                                                      window: options.adaptive ? AdaptiveWindow(maximum: options.worker.concurrency) : nil),
                                          tally: tally, logger: logger, rowWait: options.rowWait)
         return Worker(queue: SQSMessageQueue(client: sqs, queueURL: queueURL), processor: processor,
                       configuration: options.worker, logger: logger, liveness: liveness)

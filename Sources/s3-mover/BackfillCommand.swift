@@ -36,6 +36,9 @@ struct BackfillCommand: AsyncParsableCommand {
     @Option(help: "Resume the listing after this key (a previous run's resume point: every key up to it is done).")
     var startAfter: String?
 
+    @Flag(inversion: .prefixedNo, help: "Halve the objects in flight on S3 throttling (SlowDown, 503) and grow back by one per window of successes, within --concurrency (AIMD).")
+    var adaptiveConcurrency = true
+
     @Option(help: "Start at most this many objects per second.")
     var maxRate: Double?
 
@@ -119,7 +122,8 @@ struct BackfillCommand: AsyncParsableCommand {
                 pathIndexed = await runtime.checkPathIndex(create: createIndex)
             }
         }
-        let handler: MigrationHandler = enqueue ? Self.unusedHandler(mapper: mapper, logger: logger) : try runtime.handler(pathIndexed: pathIndexed, ledger: ledger)
+        let handler: MigrationHandler = enqueue ? Self.unusedHandler(mapper: mapper, logger: logger) : try runtime.handler(pathIndexed: pathIndexed, ledger: ledger,
+                                                                                                 window: adaptiveConcurrency ? AdaptiveWindow(maximum: concurrency) : nil)
         let lister: any SourceLister = fromRows
             ? RowSourceLister(database: runtime.database, targets: try runtime.pathTargets(), format: try runtime.pathTargets().sourceFormat,
                               keyPrefix: mapper.sourceListPrefix)

@@ -25,6 +25,9 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Messages processed at once.")
     var concurrency = 32
 
+    @Flag(inversion: .prefixedNo, help: "Halve the messages in flight on S3 throttling (SlowDown, 503) and grow back by one per window of successes, within --concurrency (AIMD).")
+    var adaptiveConcurrency = true
+
     @Option(help: "Long-poll wait in seconds (0-20); --drain polls without waiting.")
     var waitSeconds = 20
 
@@ -64,7 +67,7 @@ struct WorkerCommand: AsyncParsableCommand {
             let options = WorkerRun.Options(
                 queueURL: try settings.queueURL(),
                 worker: .init(concurrency: concurrency, waitSeconds: waitSeconds, drain: drain, receivers: receivers),
-                rowWait: try settings.rowWait(), createIndex: createIndex, ledger: ledger)
+                rowWait: try settings.rowWait(), createIndex: createIndex, ledger: ledger, adaptive: adaptiveConcurrency)
             let run = WorkerRun(runtime: runtime, options: options, logger: logger)
             let liveness = run.liveness
             let metrics = try await MetricsEndpoint.startIfConfigured(runtime: runtime, queueURL: options.queueURL, liveness: {

@@ -75,11 +75,19 @@ struct WorkerFlowTests {
         environment["METRICS_PORT"] = String(port)
         let worker = try Command.start(Stack.binary, ["worker"], environment: environment)
         let output = worker.standardOutputData()
+        let errors = worker.standardErrorData()
         // Past its start-up checks and into its 20 s long poll.
-        #expect(await eventually(timeout: .seconds(30)) {
+        var health = ""
+        let polling = await eventually(timeout: .seconds(30)) {
             let response = try? await Stack.http.execute(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(port)/healthz", timeout: .seconds(3)))
+            health = response.map { "\($0.status) \($0.bodyText)" } ?? "no answer"
             return response?.bodyText.contains("receive loop turned") == true
-        })
+        }
+        guard polling else {
+            _ = worker.stop(signal: SIGKILL)
+            Issue.record("the worker never reached its long poll (/healthz: \(health)): \(String(decoding: errors.wait(), as: UTF8.self))")
+            return
+        }
         let (status, elapsed) = worker.stop(signal: SIGTERM)
         #expect(status == 0)
         #expect(elapsed < .seconds(5))

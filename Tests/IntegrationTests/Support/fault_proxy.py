@@ -14,7 +14,10 @@ writes other bytes to the copy's key (a plain PUT; moto does not check signature
 200 with that object's ETag (a copy that went wrong and says so only in its ETag). An entry
 region=BUCKET@REGION (any number of them; the other entries then default to forward) makes the
 proxy behave as S3 does for a bucket in another region: any request for BUCKET signed for
-another region is answered 301 PermanentRedirect with x-amz-bucket-region.
+another region is answered 301 PermanentRedirect with x-amz-bucket-region. An entry rate=X
+admits X copies a second (a token bucket holding X/5) and answers the others 503 SlowDown, as
+S3 does above a prefix's request rate; counts "admitted" and "throttled". latency=MS holds each
+admitted copy that long before forwarding it (a copy's time on S3).
 
 Usage: fault_proxy.py PORT UPSTREAM_URL [CYCLE]     (prints "ready" once listening)
 """
@@ -33,11 +36,26 @@ UPSTREAM = urlsplit(sys.argv[2])
 CYCLE = sys.argv[3].split(",") if len(sys.argv) > 3 else [
     "slowdown", "forward", "internal", "forward", "error200", "forward", "reset", "forward"]
 REGIONS = dict(entry[len("region="):].split("@", 1) for entry in CYCLE if entry.startswith("region="))
-CYCLE = [entry for entry in CYCLE if not entry.startswith("region=")] or ["forward"]
+RATE = next((float(entry[len("rate="):]) for entry in CYCLE if entry.startswith("rate=")), None)
+LATENCY = next((float(entry[len("latency="):]) / 1000 for entry in CYCLE if entry.startswith("latency=")), 0)
+CYCLE = [entry for entry in CYCLE if not entry.startswith(("region=", "rate=", "latency="))] or ["forward"]
+bucket_tokens = {"tokens": (RATE or 0) / 5, "at": time.monotonic()}
+
+
+def admit():
+    """Takes a token from the rate bucket; False when it is empty."""
+    now = time.monotonic()
+    capacity = max(1.0, RATE / 5)
+    bucket_tokens["tokens"] = min(capacity, bucket_tokens["tokens"] + (now - bucket_tokens["at"]) * RATE)
+    bucket_tokens["at"] = now
+    if bucket_tokens["tokens"] < 1:
+        return False
+    bucket_tokens["tokens"] -= 1
+    return True
 lock = threading.Lock()
 COUNTED_HEADERS = ["x-amz-expected-bucket-owner", "x-amz-source-expected-bucket-owner", "x-amz-request-payer", "x-amz-acl",
                    "x-amz-storage-class", "x-amz-server-side-encryption"]
-counts = {"copies": 0, "forwarded": 0, "redirected": 0, **{fault: 0 for fault in CYCLE if fault != "forward"}}
+counts = {"copies": 0, "forwarded": 0, "redirected": 0, "admitted": 0, "throttled": 0, **{fault: 0 for fault in CYCLE if fault != "forward"}}
 BODIES_200 = {
     "html200": ("text/html", "<html><head><title>Gateway</title></head><body>Request accepted</body></html>"),
     "empty200": ("application/xml", ""),
@@ -94,7 +112,14 @@ class Proxy(BaseHTTPRequestHandler):
                                                      message="The bucket you are attempting to access must be addressed using the specified endpoint."),
                                    extra={"x-amz-bucket-region": REGIONS[bucket]})
         fault = "forward"
-        if self.command == "PUT" and "x-amz-copy-source" in self.headers and "partNumber=" not in self.path:
+        if RATE is not None and self.command == "PUT" and "x-amz-copy-source" in self.headers:
+            with lock:
+                admitted = admit()
+                counts["admitted" if admitted else "throttled"] += 1
+            if not admitted:
+                return self._reply(503, ERROR.format(code="SlowDown", message="Please reduce your request rate."))
+            time.sleep(LATENCY)
+        elif self.command == "PUT" and "x-amz-copy-source" in self.headers and "partNumber=" not in self.path:
             with lock:
                 fault = CYCLE[counts["copies"] % len(CYCLE)]
                 counts["copies"] += 1
@@ -156,7 +181,13 @@ class Proxy(BaseHTTPRequestHandler):
     do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _handle
 
 
-server = ThreadingHTTPServer(("127.0.0.1", PORT), Proxy)
+class Server(ThreadingHTTPServer):
+    # The default listen backlog (5) drops the SYNs of a burst of connections, which then wait
+    # for the kernel's 1 s retransmit: the proxy itself would throttle.
+    request_queue_size = 1024
+
+
+server = Server(("127.0.0.1", PORT), Proxy)
 server.daemon_threads = True
 print("ready", flush=True)
 server.serve_forever()
