@@ -112,6 +112,15 @@ extension S3Client {
         return response.header("etag")
     }
 
+    /// `GetObject` of bytes `range` (inclusive) of an object: a piece of a large file, read in
+    /// constant memory. Returns the bytes and the object's total size (`Content-Range`).
+    public func getObject(bucket: String, key: String, range: ClosedRange<Int64>) async throws -> (bytes: [UInt8], total: Int64?) {
+        let response = try await send("GetObject", method: "GET", bucket: bucket, key: key,
+                                      headers: [("Range", "bytes=\(range.lowerBound)-\(range.upperBound)")], timeout: configuration.transferTimeout)
+        let total = response.header("content-range").flatMap { $0.split(separator: "/").last }.flatMap { Int64($0) }
+        return (response.body, total)
+    }
+
     /// `GetObject`: the whole body in memory. Meant for small objects (tests, verification).
     public func getObject(bucket: String, key: String) async throws -> [UInt8] {
         try await send("GetObject", method: "GET", bucket: bucket, key: key, timeout: configuration.transferTimeout).body

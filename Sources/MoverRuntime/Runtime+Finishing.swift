@@ -31,3 +31,22 @@ extension Runtime {
                                output: output)
     }
 }
+
+extension Runtime {
+    /// `backfill --manifest URL`'s source: an S3 Inventory `manifest.json`, or a plain CSV of
+    /// `bucket,key[,versionId]`, at `s3://bucket/key`.
+    public func manifestLister(_ url: String) async throws -> ManifestSourceLister {
+        guard let (bucket, key) = InventoryManifest.location(url) else {
+            throw SettingsError(variable: "--manifest", flag: nil, problem: "'\(url)' is not s3://bucket/key")
+        }
+        let s3 = try s3()
+        let manifest: InventoryManifest
+        if key.hasSuffix(".json") {
+            let body = try await retry.run { try await s3.getObject(bucket: bucket, key: key) }
+            manifest = try InventoryManifest.parse(body, inventoryBucket: bucket)
+        } else {
+            manifest = InventoryManifest.plainCSV(bucket: bucket, key: key)
+        }
+        return ManifestSourceLister(client: s3, manifest: manifest, sourceBucket: try settings.bucket(.sourceBucket))
+    }
+}

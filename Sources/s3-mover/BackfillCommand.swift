@@ -52,6 +52,10 @@ struct BackfillCommand: AsyncParsableCommand {
     @Option(help: "Like --shard, for a Kubernetes Indexed Job: N slices, this process's index from JOB_COMPLETION_INDEX.")
     var shards: Int?
 
+    @Option(help: ArgumentHelp("Read the objects from an S3 Inventory report (s3://bucket/…/manifest.json) or a plain CSV of bucket,key[,versionId] (s3://bucket/list.csv) instead of listing the bucket.",
+                               discussion: "The report's gzip-compressed CSV files are read in 8 MiB ranges in constant memory, each checked against the manifest's MD5checksum; keys are URL-decoded, rows of other buckets, non-current versions and delete markers are passed over. Works with --enqueue (the fleet shares the report), --dry-run, --shard and --start-after (the resume point: every record up to that key, in the report's order, is done)."))
+    var manifest: String?
+
     @Flag(help: "Put one S3 event per object on SQS_QUEUE_URL for the worker fleet instead of copying.")
     var enqueue = false
 
@@ -74,6 +78,7 @@ struct BackfillCommand: AsyncParsableCommand {
             throw ValidationError("--max-rate must be a positive number of objects per second, at most 1000000 (got \(maxRate))")
         }
         if enqueue && dryRun { throw ValidationError("--enqueue and --dry-run exclude each other") }
+        if manifest != nil && fromRows { throw ValidationError("--manifest and --from-rows exclude each other") }
         if let shards, !(1...Shard.maximumCount).contains(shards) {
             throw ValidationError("--shards must be between 1 and \(Shard.maximumCount) (got \(shards))")
         }
@@ -124,10 +129,14 @@ struct BackfillCommand: AsyncParsableCommand {
         }
         let handler: MigrationHandler = enqueue ? Self.unusedHandler(mapper: mapper, logger: logger) : try runtime.handler(pathIndexed: pathIndexed, ledger: ledger,
                                                                                                  window: adaptiveConcurrency ? AdaptiveWindow(maximum: concurrency) : nil)
-        let lister: any SourceLister = fromRows
-            ? RowSourceLister(database: runtime.database, targets: try runtime.pathTargets(), format: try runtime.pathTargets().sourceFormat,
-                              keyPrefix: mapper.sourceListPrefix)
-            : S3SourceLister(client: s3, bucket: sourceBucket, prefix: mapper.sourceListPrefix)
+        let lister: any SourceLister = if let manifest {
+            try await runtime.manifestLister(manifest)
+        } else if fromRows {
+            RowSourceLister(database: runtime.database, targets: try runtime.pathTargets(), format: try runtime.pathTargets().sourceFormat,
+                            keyPrefix: mapper.sourceListPrefix)
+        } else {
+            S3SourceLister(client: s3, bucket: sourceBucket, prefix: mapper.sourceListPrefix)
+        }
         let backfill = Backfill(
             lister: lister,
             handler: handler, tally: MigrationTally(), concurrency: concurrency, maxRate: maxRate, process: process,

@@ -1,0 +1,138 @@
+public import AWS
+import Gzip
+public import MoverCore
+
+/// The backfill's source for `--manifest`: the objects an S3 Inventory report (or a plain
+/// Batch Operations CSV) names, read file by file in ranged GETs of 8 MiB, decompressed and
+/// split into records as they arrive, so memory stays constant however large the report.
+///
+/// Each Inventory file's MD5 is checked against the manifest when the file ends; a mismatch, a
+/// truncated file or a bad record stops the listing with its reason. Rows of another bucket,
+/// non-current versions and delete markers are passed over. `startAfter` (a previous run's
+/// resume point) skips every record up to and including that key, in the report's order.
+public actor ManifestSourceLister: SourceLister {
+    /// The streaming position; pages are asked for one at a time (each after the previous one).
+    private struct Position {
+        var file = 0
+        var offset: Int64 = 0
+        var line = 0
+        var pending: [UInt8] = []
+        var inflater: GzipInflater?
+        var md5 = MD5Stream()
+        var skippingThrough: String?
+        var started = false
+    }
+
+    public let client: S3Client
+    public let manifest: InventoryManifest
+    public let sourceBucket: String
+    public let pageSize: Int
+    /// How much of a file one GET reads (8 MiB).
+    public let chunkSize: Int64
+    /// Where the reading is. An actor's state: the backfill asks for one page after another.
+    private var state = Position()
+
+    public init(client: S3Client, manifest: InventoryManifest, sourceBucket: String, pageSize: Int = 1000,
+                chunkSize: Int64 = 8 * 1024 * 1024) {
+        self.chunkSize = max(1, chunkSize)
+        self.client = client
+        self.manifest = manifest
+        self.sourceBucket = sourceBucket
+        self.pageSize = pageSize
+    }
+
+    /// `token` says where the page starts (`file:line`), for logs; the lister keeps its place.
+    public func page(token: String?, startAfter: String?) async throws -> SourcePage {
+        if !state.started {
+            state.started = true
+            state.skippingThrough = startAfter
+        }
+        var objects: [SourceObject] = []
+        while objects.count < pageSize, state.file < manifest.files.count {
+            let file = manifest.files[state.file]
+            if let line = Self.nextLine(&state.pending) {
+                state.line += 1
+                if let object = try record(line, file: file, number: state.line) {
+                    if let skipping = state.skippingThrough {
+                        if Array(skipping.utf8) == Array(object.key.utf8) { state.skippingThrough = nil }
+                        continue
+                    }
+                    objects.append(object)
+                }
+                continue
+            }
+            // The pending bytes hold no whole line: read on, or finish the file.
+            if let size = file.size, state.offset >= size {
+                try Self.finish(file, &state)
+                continue
+            }
+            let range = state.offset...(state.offset + chunkSize - 1)
+            let chunk: [UInt8]
+            let total: Int64?
+            do {
+                (chunk, total) = try await client.getObject(bucket: file.bucket, key: file.key, range: range)
+            } catch let error as S3Error where error.status == 416 {
+                (chunk, total) = ([], state.offset)  // the end of a file whose size the manifest did not give
+            }
+            state.offset += Int64(chunk.count)
+            state.md5.update(chunk)
+            if file.gzip {
+                if state.inflater == nil { state.inflater = try GzipInflater() }
+                state.pending += try state.inflater!.feed(chunk)
+            } else {
+                state.pending += chunk
+            }
+            if chunk.isEmpty || (total.map { state.offset >= $0 } ?? false) {
+                if file.size == nil { try Self.finish(file, &state) }
+            }
+        }
+        let next = state.file < manifest.files.count ? "\(state.file):\(state.line)" : nil
+        return SourcePage(objects: objects, nextToken: next)
+    }
+
+    /// The file has been read: its last line, its MD5, and on to the next file.
+    private static func finish(_ file: InventoryManifest.File, _ state: inout Position) throws {
+        if !state.pending.isEmpty {
+            state.pending.append(UInt8(ascii: "\n"))  // a last line without its newline
+            return
+        }
+        if file.gzip, state.inflater?.isComplete != true {
+            throw ManifestError("s3://\(file.bucket)/\(file.key) ends in the middle of its gzip stream")
+        }
+        let md5 = state.md5.finish()
+        if let expected = file.md5, expected != md5 {
+            throw ManifestError("s3://\(file.bucket)/\(file.key): MD5 \(md5) is not the manifest's \(expected)")
+        }
+        state = Position(file: state.file + 1, skippingThrough: state.skippingThrough, started: true)
+    }
+
+    /// Takes the first whole line (without its `\n` or `\r\n`) out of `pending`.
+    private static func nextLine(_ pending: inout [UInt8]) -> [UInt8]? {
+        guard let newline = pending.firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+        var line = Array(pending[..<newline])
+        pending.removeSubrange(...newline)
+        if line.last == UInt8(ascii: "\r") { line.removeLast() }
+        return line
+    }
+
+    /// The object on one record, or nil when it is not one to migrate.
+    private func record(_ bytes: [UInt8], file: InventoryManifest.File, number: Int) throws -> SourceObject? {
+        guard !bytes.isEmpty else { return nil }
+        guard let text = String(validating: bytes, as: UTF8.self), let fields = CSVRecord.fields(text[...]) else {
+            throw ManifestError("s3://\(file.bucket)/\(file.key) line \(number) is not a CSV record")
+        }
+        func field(_ index: Int?) -> String? { index.flatMap { $0 < fields.count ? fields[$0] : nil } }
+        guard let bucket = field(manifest.bucketColumn), let encoded = field(manifest.keyColumn) else {
+            throw ManifestError("s3://\(file.bucket)/\(file.key) line \(number) has no bucket and key")
+        }
+        guard let key = URIEncoding.decode(encoded, plusAsSpace: true), !key.isEmpty else {
+            throw ManifestError("s3://\(file.bucket)/\(file.key) line \(number): '\(encoded)' is not a URL-encoded key")
+        }
+        if bucket != sourceBucket { return nil }
+        if field(manifest.isLatestColumn)?.lowercased() == "false" || field(manifest.isDeleteMarkerColumn)?.lowercased() == "true" {
+            return nil
+        }
+        return SourceObject(key: key, eTag: field(manifest.eTagColumn).flatMap(ETag.init),
+                            size: field(manifest.sizeColumn).flatMap { Int64($0) })
+    }
+}

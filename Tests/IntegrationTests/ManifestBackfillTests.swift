@@ -1,0 +1,121 @@
+import AWS
+import Foundation
+import Postgres
+import MoverCore
+import MoverRuntime
+import Testing
+
+/// `backfill --manifest`: an S3 Inventory report (manifest.json, gzip-compressed CSV files) or a
+/// plain Batch Operations CSV instead of a listing.
+@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
+struct ManifestBackfillTests {
+    static let script = Stack.root.appendingPathComponent("Tests/IntegrationTests/Support/inventory_report.py").path
+
+    /// Uploads `keys` with rows and writes an inventory report of them; returns its manifest URL.
+    func report(_ fixture: Fixture, _ keys: [String], prefix: String, badMD5: Bool = false) async throws -> String {
+        let inventory = fixture.sourceBucket + "-inv"
+        try await fixture.s3.createBucket(inventory)
+        let input = FileManager.default.temporaryDirectory.appendingPathComponent("keys-\(UUID().uuidString).txt")
+        try keys.joined(separator: "\n").write(to: input, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: input) }
+        let result = try await Command.run("/bin/sh", ["-c", "python3 \"$0\" \"$1\" \"$2\" \"$3\" \"$4\" \"$5\" < \"$6\"",
+                                                       Self.script, Stack.moto, fixture.sourceBucket, inventory, prefix,
+                                                       badMD5 ? "--bad-md5" : "", input.path],
+                                           environment: ProcessInfo.processInfo.environment)
+        guard result.status == 0 else { throw CommandError(description: "inventory_report.py: \(result.stderr)") }
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    static let keys = (1...24).map { "image/avatar-\($0).png" } + ["image/sommer 2026/café + friends%.png", "image/a+b.png"]
+
+    @Test func anInventoryReportMigratesEveryObjectItNames() async throws {
+        let fixture = try await Fixture.make("manifest", server: .moto)
+        for key in Self.keys {
+            try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: key, body: Array(key.utf8), contentType: "image/png")
+        }
+        try await fixture.insertRows(Self.keys)
+        let manifest = try await report(fixture, Self.keys, prefix: "inventory/2026-12-03")
+
+        let dry = try await fixture.run(["backfill", "--manifest", manifest, "--dry-run"])
+        #expect(dry.status == 0 && dry.stdout.contains("would migrate     26 (rows: 26)"), "\(dry.stdout)\(dry.stderr)")
+
+        // Resumed after the 10th record: the 16 after it.
+        let resumed = try await fixture.run(["backfill", "--manifest", manifest, "--start-after", "image/avatar-10.png"])
+        #expect(resumed.status == 0 && resumed.stdout.contains("listed            16"), "\(resumed.stdout)\(resumed.stderr)")
+        let all = try await fixture.run(["backfill", "--manifest", manifest])
+        #expect(all.status == 0, "\(all.stdout)\(all.stderr)")
+        #expect(all.stdout.contains("listed            26") && all.stdout.contains("migrated          10"), "\(all.stdout)")
+        #expect(try await fixture.paths().allSatisfy { $0.hasPrefix("avatar/") })
+        #expect(try await fixture.run(["verify", "--deep"]).status == 0)
+    }
+
+    @Test func aFileWhoseMD5IsNotTheManifestsStopsTheRun() async throws {
+        let fixture = try await Fixture.make("manifest-md5", server: .moto)
+        for key in Self.keys {
+            try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: key, body: Array(key.utf8), contentType: "image/png")
+        }
+        let manifest = try await report(fixture, Self.keys, prefix: "inventory/bad", badMD5: true)
+        let result = try await fixture.run(["backfill", "--manifest", manifest])
+        #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("listing stopped early") && result.stdout.contains("is not the manifest's"), "\(result.stdout)")
+    }
+
+    @Test func aPlainBatchOperationsCSVWorksToo() async throws {
+        let fixture = try await Fixture.make("manifest-csv", server: .moto)
+        for key in Self.keys {
+            try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: key, body: Array(key.utf8), contentType: "image/png")
+        }
+        try await fixture.insertRows(Self.keys)
+        let manifest = try await report(fixture, Self.keys, prefix: "batch")
+        let csv = manifest.replacingOccurrences(of: "manifest.json", with: "list.csv")
+        let result = try await fixture.run(["backfill", "--manifest", csv])
+        #expect(result.status == 0 && result.stdout.contains("migrated          26"), "\(result.stdout)\(result.stderr)")
+    }
+
+    /// The fleet shares the report: one event per record on the queue, and the workers copy.
+    @Test func aReportCanBeEnqueuedForTheWorkers() async throws {
+        let fixture = try await Fixture.make("manifest-enqueue", queue: true)
+        for key in Self.keys {
+            try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: key, body: Array(key.utf8), contentType: "image/png")
+        }
+        try await fixture.insertRows(Self.keys)
+        #expect(try await fixture.run(["worker", "--drain"]).status == 0)  // the uploads' own notifications
+        try await fixture.database.execute("UPDATE \(fixture.table) SET path = replace(path, 'avatar/', 'image/')")
+        let manifest = try await report(fixture, Self.keys, prefix: "enqueue")
+        let enqueue = try await fixture.run(["backfill", "--manifest", manifest, "--enqueue"])
+        #expect(enqueue.status == 0 && enqueue.stdout.contains("enqueued          26"), "\(enqueue.stdout)\(enqueue.stderr)")
+        let drain = try await fixture.run(["worker", "--drain"])
+        #expect(drain.status == 0, "\(drain.stdout)\(drain.stderr)")
+        #expect(try await fixture.paths().allSatisfy { $0.hasPrefix("avatar/") })
+    }
+
+    /// Read in ranges of a few bytes, pages of 5: records and gzip members span every boundary.
+    @Test func tinyRangesAndPagesYieldTheSameObjects() async throws {
+        let fixture = try await Fixture.make("manifest-tiny", server: .moto)
+        for key in Self.keys {
+            try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: key, body: Array(key.utf8), contentType: "image/png")
+        }
+        let url = try await report(fixture, Self.keys, prefix: "tiny")
+        let (bucket, key) = try #require(InventoryManifest.location(url))
+        let manifest = try InventoryManifest.parse(try await fixture.s3.getObject(bucket: bucket, key: key), inventoryBucket: bucket)
+        for chunk in [7, 64, 1000] as [Int64] {
+            let lister = ManifestSourceLister(client: fixture.s3, manifest: manifest, sourceBucket: fixture.sourceBucket, pageSize: 5, chunkSize: chunk)
+            var keys: [String] = []
+            var token: String?
+            repeat {
+                let page = try await lister.page(token: token, startAfter: nil)
+                keys += page.objects.map(\.key)
+                #expect(page.objects.allSatisfy { $0.size != nil && $0.eTag != nil })
+                token = page.nextToken
+            } while token != nil
+            #expect(keys == Self.keys, "chunks of \(chunk)")
+        }
+    }
+
+    @Test(arguments: ["https://x/manifest.json", "s3://", "s3://bucket-only"])
+    func aBadManifestURLIsRefused(url: String) async throws {
+        let fixture = try await Fixture.make("manifest-url", server: .moto)
+        let result = try await fixture.run(["backfill", "--manifest", url])
+        #expect(result.status == 2 && result.stderr.contains("--manifest"), "\(result.stderr)")
+    }
+}
