@@ -30,6 +30,13 @@ public struct SourcePage: Sendable {
 public protocol SourceLister: Sendable {
     /// The page after `token` (the first page when nil), starting after `startAfter` if given.
     func page(token: String?, startAfter: String?) async throws -> SourcePage
+    /// Where this lister starts when it is one range of several (keys after this one); nil for
+    /// the beginning.
+    var lowerBound: String? { get }
+}
+
+extension SourceLister {
+    public var lowerBound: String? { nil }
 }
 
 /// The one-shot run: enumerates the source and pushes every object through the same handler
@@ -38,7 +45,10 @@ public struct Backfill: Sendable {
     /// What to do with each listed object; the default migrates it (holding through outages).
     public typealias Process = @Sendable (SourceObject) async throws -> MigrationOutcome
 
-    public let lister: any SourceLister
+    /// The listing, as one or more disjoint ranges in ascending key order, listed at once.
+    public let listers: [any SourceLister]
+    /// How many of them are listed at once.
+    public let listingParallelism: Int
     public let tally: MigrationTally
     public let concurrency: Int
     /// Holds objects through S3 and PostgreSQL outages instead of failing them.
@@ -60,7 +70,20 @@ public struct Backfill: Sendable {
     public init(lister: any SourceLister, handler: MigrationHandler, tally: MigrationTally, concurrency: Int,
                 hold: OutageHold? = nil, maxRate: Double? = nil, process: Process? = nil,
                 onFailure: (@Sendable (String, any Error) -> Void)? = nil, shard: Shard? = nil, logger: Logger) {
-        self.lister = lister
+        self.init(listers: [lister], handler: handler, tally: tally, concurrency: concurrency, hold: hold, maxRate: maxRate,
+                  process: process, onFailure: onFailure, shard: shard, logger: logger)
+    }
+
+    /// - Parameters:
+    ///   - listers: disjoint ranges of the key space in ascending order; the first starts after
+    ///     `startAfter`.
+    ///   - listingParallelism: how many ranges are listed at once (parallel listing).
+    public init(listers: [any SourceLister], listingParallelism: Int? = nil, handler: MigrationHandler, tally: MigrationTally, concurrency: Int,
+                hold: OutageHold? = nil, maxRate: Double? = nil, process: Process? = nil,
+                onFailure: (@Sendable (String, any Error) -> Void)? = nil, shard: Shard? = nil, logger: Logger) {
+        precondition(!listers.isEmpty, "at least one lister")
+        self.listers = listers
+        self.listingParallelism = max(1, listingParallelism ?? listers.count)
         self.tally = tally
         self.concurrency = max(1, concurrency)
         let hold = hold ?? OutageHold(logger: logger)
@@ -110,88 +133,143 @@ public struct Backfill: Sendable {
     }
 
     /// Runs the backfill to the end (or until the task is cancelled).
+    ///
+    /// `listingParallelism` child tasks list the ranges, each at most two pages ahead of the work,
+    /// so memory stays bounded by tasks × pages; the objects of all ranges share the one
+    /// concurrency window.
+    /// Each range keeps its own resume point; the run's is the first unfinished range's.
     public func run(startAfter: String? = nil) async -> Result {
-        var listingError: String?
-        let lister = self.lister
+        let listers = self.listers
         let retry = self.retry
-        let tracker = ResumeTracker(startAfter: startAfter)
-        progress.attach(tracker)
-        await withTaskGroup(of: Void.self) { group in
-            var inFlight = 0
-            var next: Task<SourcePage, any Error>? = Task {
-                try await retry.run { try await lister.page(token: nil, startAfter: startAfter) }
-            }
-            while let current = next {
-                let page: SourcePage
-                do {
-                    page = try await current.value
-                } catch {
-                    listingError = "\(error)"
-                    logger.error("listing the source failed; stopping the backfill", metadata: ["error": "\(error)"])
-                    break
-                }
-                // Fetch the next page while this one is copied.
-                next = page.nextToken.map { token in
-                    Task { try await retry.run { try await lister.page(token: token, startAfter: nil) } }
-                }
-                for object in page.objects {
-                    if Task.isCancelled { break }
-                    progress.listed()
-                    // During an outage the objects in flight are held; start nothing new until they finish.
-                    while inFlight >= min(concurrency, window?.limit ?? concurrency) || (inFlight > 0 && hold.health.outage != nil) {
-                        await group.next()
-                        inFlight -= 1
-                    }
-                    if let rateLimiter { try? await rateLimiter.wait() }
-                    let ticket = tracker.started(object.key)
-                    inFlight += 1
-                    group.addTask { [process, tally, logger, onFailure] in
-                        do {
-                            let outcome = try await process(object)
-                            tally.record(outcome)
-                            tracker.finished(ticket)
-                            logger.debug("object processed", metadata: ["key": "\(object.key)", "outcome": "\(outcome.label)"])
-                        } catch let error as MigrationError {
-                            tracker.failed(ticket)
-                            tally.recordFailure(code: error.code)
-                            onFailure?(object.key, error)
-                            logger.warning("object failed", metadata: [
-                                "key": "\(object.key)", "outcome": "failed", "step": "\(error.step.rawValue)", "error_code": "\(error.code)",
-                                "error": "\(error.underlying)",
-                            ])
-                        } catch {
-                            tracker.failed(ticket)
-                            tally.recordFailure(code: error.failureCode)
-                            onFailure?(object.key, error)
-                            logger.warning("object failed", metadata: [
-                                "key": "\(object.key)", "outcome": "failed", "error_code": "\(error.failureCode)", "error": "\(error)",
-                            ])
+        let trackers = listers.indices.map { ResumeTracker(startAfter: $0 == 0 ? startAfter ?? listers[0].lowerBound : listers[$0].lowerBound) }
+        let listing = ListingState()
+        progress.attach { Self.resumePoint(trackers, ended: listing.ended.withLock { $0 }) }
+        let (pages, intake) = AsyncStream.makeStream(of: (range: Int, page: SourcePage).self)
+        let pageSlots = AsyncPermits(2 * min(listingParallelism, listers.count))
+        await withTaskGroup(of: Void.self) { listingTasks in
+            // `listingParallelism` tasks take the ranges in order, one at a time, so that a
+            // crowded range does not leave the others' listers idle.
+            for _ in 0..<min(listingParallelism, listers.count) {
+                listingTasks.addTask { [logger] in
+                    while !Task.isCancelled, let index = listing.takeRange(of: listers.count) {
+                        let lister = listers[index]
+                        var token: String?
+                        while !Task.isCancelled {
+                            _ = await pageSlots.acquire(atLeast: 1, upTo: 1)
+                            if Task.isCancelled { return }
+                            do {
+                                let first = token == nil
+                                let page = try await retry.run {
+                                    try await lister.page(token: token, startAfter: first && index == 0 ? startAfter : nil)
+                                }
+                                intake.yield((index, page))
+                                guard let next = page.nextToken else { break }
+                                token = next
+                            } catch {
+                                if Task.isCancelled { return }
+                                listing.error.withLock { $0 = $0 ?? "\(error)" }
+                                logger.error("listing the source failed; stopping the backfill", metadata: ["error": "\(error)"])
+                                intake.finish()
+                                return
+                            }
                         }
                     }
                 }
-                if Task.isCancelled {
-                    listingError = "cancelled"
-                    break
-                }
             }
-            // The page fetched ahead is not wanted when the run stopped early; it is still awaited.
-            next?.cancel()
-            _ = try? await next?.value
-            await group.waitForAll()
+            await withTaskGroup(of: Void.self) { group in
+                var inFlight = 0
+                consume: for await (index, page) in pages {
+                    pageSlots.release()
+                    let tracker = trackers[index]
+                    for object in page.objects {
+                        if Task.isCancelled { break consume }
+                        progress.listed()
+                        // During an outage the objects in flight are held; start nothing new until they finish.
+                        while inFlight >= min(concurrency, window?.limit ?? concurrency) || (inFlight > 0 && hold.health.outage != nil) {
+                            await group.next()
+                            inFlight -= 1
+                        }
+                        if let rateLimiter { try? await rateLimiter.wait() }
+                        let ticket = tracker.started(object.key)
+                        inFlight += 1
+                        group.addTask { [process, tally, logger, onFailure] in
+                            do {
+                                let outcome = try await process(object)
+                                tally.record(outcome)
+                                tracker.finished(ticket)
+                                logger.debug("object processed", metadata: ["key": "\(object.key)", "outcome": "\(outcome.label)"])
+                            } catch let error as MigrationError {
+                                tracker.failed(ticket)
+                                tally.recordFailure(code: error.code)
+                                onFailure?(object.key, error)
+                                logger.warning("object failed", metadata: [
+                                    "key": "\(object.key)", "outcome": "failed", "step": "\(error.step.rawValue)", "error_code": "\(error.code)",
+                                    "error": "\(error.underlying)",
+                                ])
+                            } catch {
+                                tracker.failed(ticket)
+                                tally.recordFailure(code: error.failureCode)
+                                onFailure?(object.key, error)
+                                logger.warning("object failed", metadata: [
+                                    "key": "\(object.key)", "outcome": "failed", "error_code": "\(error.failureCode)", "error": "\(error)",
+                                ])
+                            }
+                        }
+                    }
+                    if page.nextToken == nil {
+                        let count = listing.ended.withLock { $0.insert(index); return $0.count }
+                        if count == listers.count { break consume }
+                    }
+                }
+                if listing.ended.withLock({ $0.count }) < listers.count {
+                    listing.error.withLock { $0 = $0 ?? "cancelled" }
+                }
+                await group.waitForAll()
+            }
+            // Listers waiting for a page slot see the cancellation once they have one.
+            listingTasks.cancelAll()
+            pageSlots.release(2 * listers.count + 2)
+            intake.finish()
         }
-        return Result(listed: progress.listedCount, listingError: listingError, tally: tally.snapshot, resumePoint: tracker.resumePoint)
+        return Result(listed: progress.listedCount, listingError: listing.error.withLock { $0 }, tally: tally.snapshot,
+                      resumePoint: Self.resumePoint(trackers, ended: listing.ended.withLock { $0 }))
+    }
+
+    /// What the listing tasks tell the run: the first error, and which ranges have ended.
+    private final class ListingState: Sendable {
+        let error = Mutex<String?>(nil)
+        let ended = Mutex<Set<Int>>([])
+        private let nextRange = Mutex(0)
+
+        /// The next range nobody lists yet, in order.
+        func takeRange(of count: Int) -> Int? {
+            nextRange.withLock { next in
+                guard next < count else { return nil }
+                defer { next += 1 }
+                return next
+            }
+        }
+    }
+
+    /// Every key up to the returned one is done: the ranges before the first unfinished one are
+    /// complete, and that range is done up to its own resume point (or its lower bound).
+    static func resumePoint(_ trackers: [ResumeTracker], ended: Set<Int>) -> String? {
+        for (index, tracker) in trackers.enumerated() where !(ended.contains(index) && tracker.allDone) {
+            return tracker.resumePoint
+        }
+        return trackers.last?.resumePoint
     }
 }
 
 /// Live counters of a backfill, for progress lines.
 public final class BackfillProgress: Sendable {
-    private let state = Mutex<(listed: Int, tracker: ResumeTracker?)>((0, nil))
+    private let state = Mutex<(listed: Int, resumePoint: (@Sendable () -> String?)?)>((0, nil))
 
-    func attach(_ tracker: ResumeTracker) { state.withLock { $0.tracker = tracker } }
+    func attach(_ resumePoint: @escaping @Sendable () -> String?) { state.withLock { $0.resumePoint = resumePoint } }
     func listed() { state.withLock { $0.listed += 1 } }
 
     /// Objects listed so far.
     public var listedCount: Int { state.withLock { $0.listed } }
     /// The resume point so far.
-    public var resumePoint: String? { state.withLock { $0.tracker }?.resumePoint }
+    public var resumePoint: String? { state.withLock { $0.resumePoint }?() }
 }

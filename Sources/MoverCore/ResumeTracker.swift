@@ -60,4 +60,7 @@ public final class ResumeTracker: Sendable {
 
     /// Every key up to and including this one is done.
     public var resumePoint: String? { state.withLock { $0.resumePoint } }
+
+    /// Whether every key handed to work is done (none failed, none in flight).
+    public var allDone: Bool { state.withLock { $0.firstFailure == nil && $0.nextToConfirm == $0.nextSequence } }
 }

@@ -52,6 +52,10 @@ struct BackfillCommand: AsyncParsableCommand {
     @Option(help: "Like --shard, for a Kubernetes Indexed Job: N slices, this process's index from JOB_COMPLETION_INDEX.")
     var shards: Int?
 
+    @Option(help: ArgumentHelp("List the source in this many ranges at once (1: one listing).",
+                               discussion: "The key space is cut into up to 8 × N ranges with one-key listings: after the keys' common prefix (image/avatar- say), each following pair of characters can start a range. N tasks list the ranges in order, each at most two pages ahead; the resume point stays correct with ranges in flight."))
+    var listParallel = 4
+
     @Option(help: ArgumentHelp("Read the objects from an S3 Inventory report (s3://bucket/…/manifest.json) or a plain CSV of bucket,key[,versionId] (s3://bucket/list.csv) instead of listing the bucket.",
                                discussion: "The report's gzip-compressed CSV files are read in 8 MiB ranges in constant memory, each checked against the manifest's MD5checksum; keys are URL-decoded, rows of other buckets, non-current versions and delete markers are passed over. Works with --enqueue (the fleet shares the report), --dry-run, --shard and --start-after (the resume point: every record up to that key, in the report's order, is done)."))
     var manifest: String?
@@ -79,6 +83,7 @@ struct BackfillCommand: AsyncParsableCommand {
         }
         if enqueue && dryRun { throw ValidationError("--enqueue and --dry-run exclude each other") }
         if manifest != nil && fromRows { throw ValidationError("--manifest and --from-rows exclude each other") }
+        guard (1...64).contains(listParallel) else { throw ValidationError("--list-parallel must be between 1 and 64 (got \(listParallel))") }
         if let shards, !(1...Shard.maximumCount).contains(shards) {
             throw ValidationError("--shards must be between 1 and \(Shard.maximumCount) (got \(shards))")
         }
@@ -129,16 +134,18 @@ struct BackfillCommand: AsyncParsableCommand {
         }
         let handler: MigrationHandler = enqueue ? Self.unusedHandler(mapper: mapper, logger: logger) : try runtime.handler(pathIndexed: pathIndexed, ledger: ledger,
                                                                                                  window: adaptiveConcurrency ? AdaptiveWindow(maximum: concurrency) : nil)
-        let lister: any SourceLister = if let manifest {
-            try await runtime.manifestLister(manifest)
+        let listers: [any SourceLister] = if let manifest {
+            [try await runtime.manifestLister(manifest)]
         } else if fromRows {
-            RowSourceLister(database: runtime.database, targets: try runtime.pathTargets(), format: try runtime.pathTargets().sourceFormat,
-                            keyPrefix: mapper.sourceListPrefix)
+            [RowSourceLister(database: runtime.database, targets: try runtime.pathTargets(), format: try runtime.pathTargets().sourceFormat,
+                             keyPrefix: mapper.sourceListPrefix)]
         } else {
-            S3SourceLister(client: s3, bucket: sourceBucket, prefix: mapper.sourceListPrefix)
+            // Eight ranges per lister: the probes cannot see how many keys each holds.
+            try await S3SourceLister.ranges(client: s3, bucket: sourceBucket, prefix: mapper.sourceListPrefix, startAfter: startAfter,
+                                            parts: listParallel == 1 ? 1 : 8 * listParallel)
         }
         let backfill = Backfill(
-            lister: lister,
+            listers: listers, listingParallelism: listParallel,
             handler: handler, tally: MigrationTally(), concurrency: concurrency, maxRate: maxRate, process: process,
             onFailure: BackfillExecution.onFailure(report), shard: try settings.shard(explicit: shard, shards: shards), logger: logger)
         return (runtime, backfill)

@@ -69,3 +69,51 @@ import Testing
         #expect(result.tally.migrated == 20)
     }
 }
+
+/// Several ranges listed at once: every object once, and a resume point that the first
+/// unfinished range holds back.
+@Suite struct ParallelRangesBackfillTests {
+    struct RangeLister: SourceLister {
+        let keys: [String]
+        let lowerBound: String?
+        func page(token: String?, startAfter: String?) async throws -> SourcePage {
+            let start = Int(token ?? "0")!
+            let end = min(start + 7, keys.count)
+            return SourcePage(objects: keys[start..<end].map { SourceObject(key: $0) }, nextToken: end < keys.count ? String(end) : nil)
+        }
+    }
+
+    static let ranges = [
+        (1...40).map { String(format: "image/a%03d.png", $0) },
+        (1...40).map { String(format: "image/b%03d.png", $0) },
+        (1...40).map { String(format: "image/c%03d.png", $0) },
+    ]
+
+    func run(_ copier: MemoryCopier, table: MemoryTable) async -> Backfill.Result {
+        let logger = Logger(label: "test")
+        let handler = MigrationHandler(mapper: KeyMapper(), copier: copier, repointer: table, retry: .fast, logger: logger)
+        let listers = Self.ranges.enumerated().map { index, keys in
+            RangeLister(keys: keys, lowerBound: index == 0 ? nil : Self.ranges[index - 1].last)
+        }
+        return await Backfill(listers: listers, handler: handler, tally: MigrationTally(), concurrency: 8,
+                              hold: OutageHold(maxHold: .milliseconds(1), backoffCap: .milliseconds(1), logger: logger), logger: logger).run()
+    }
+
+    @Test func everyRangeIsMigratedOnce() async {
+        let keys = Self.ranges.flatMap { $0 }
+        let table = MemoryTable(rows: keys)
+        let result = await run(MemoryCopier(sources: keys), table: table)
+        #expect(result.succeeded && result.listed == 120 && result.tally.migrated == 120)
+        #expect(result.resumePoint == "image/c040.png")
+        #expect(table.rows.allSatisfy { $0.hasPrefix("avatar/") })
+    }
+
+    /// An object of the middle range cannot be copied (not in the source): the resume point stops
+    /// before it, however far the last range got.
+    @Test func aFailureInAMiddleRangeHoldsTheResumePointThere() async {
+        let keys = Self.ranges.flatMap { $0 }
+        let result = await run(MemoryCopier(sources: keys.filter { $0 != "image/b020.png" }), table: MemoryTable(rows: keys))
+        #expect(!result.succeeded && result.tally.failed == 1)
+        #expect(result.resumePoint == "image/b019.png", "\(result.resumePoint ?? "nil")")
+    }
+}

@@ -17,7 +17,8 @@ proxy behave as S3 does for a bucket in another region: any request for BUCKET s
 another region is answered 301 PermanentRedirect with x-amz-bucket-region. An entry rate=X
 admits X copies a second (a token bucket holding X/5) and answers the others 503 SlowDown, as
 S3 does above a prefix's request rate; counts "admitted" and "throttled". latency=MS holds each
-admitted copy that long before forwarding it (a copy's time on S3).
+admitted copy that long before forwarding it (a copy's time on S3). listlatency=MS holds each
+ListObjectsV2 that long (a listing-bound server).
 
 Usage: fault_proxy.py PORT UPSTREAM_URL [CYCLE]     (prints "ready" once listening)
 """
@@ -38,7 +39,8 @@ CYCLE = sys.argv[3].split(",") if len(sys.argv) > 3 else [
 REGIONS = dict(entry[len("region="):].split("@", 1) for entry in CYCLE if entry.startswith("region="))
 RATE = next((float(entry[len("rate="):]) for entry in CYCLE if entry.startswith("rate=")), None)
 LATENCY = next((float(entry[len("latency="):]) / 1000 for entry in CYCLE if entry.startswith("latency=")), 0)
-CYCLE = [entry for entry in CYCLE if not entry.startswith(("region=", "rate=", "latency="))] or ["forward"]
+LIST_LATENCY = next((float(entry[len("listlatency="):]) / 1000 for entry in CYCLE if entry.startswith("listlatency=")), 0)
+CYCLE = [entry for entry in CYCLE if not entry.startswith(("region=", "rate=", "latency=", "listlatency="))] or ["forward"]
 bucket_tokens = {"tokens": (RATE or 0) / 5, "at": time.monotonic()}
 
 
@@ -112,6 +114,8 @@ class Proxy(BaseHTTPRequestHandler):
                                                      message="The bucket you are attempting to access must be addressed using the specified endpoint."),
                                    extra={"x-amz-bucket-region": REGIONS[bucket]})
         fault = "forward"
+        if LIST_LATENCY and self.command == "GET" and "list-type=2" in self.path and "max-keys=1&" not in self.path + "&":
+            time.sleep(LIST_LATENCY)
         if RATE is not None and self.command == "PUT" and "x-amz-copy-source" in self.headers:
             with lock:
                 admitted = admit()
