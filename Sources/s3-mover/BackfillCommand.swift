@@ -52,9 +52,9 @@ struct BackfillCommand: AsyncParsableCommand {
     @Option(help: "Like --shard, for a Kubernetes Indexed Job: N slices, this process's index from JOB_COMPLETION_INDEX.")
     var shards: Int?
 
-    @Option(help: ArgumentHelp("List the source in this many ranges at once (1: one listing).",
-                               discussion: "The key space is cut into up to 8 × N ranges with one-key listings: after the keys' common prefix (image/avatar- say), each following pair of characters can start a range. N tasks list the ranges in order, each at most two pages ahead; the resume point stays correct with ranges in flight."))
-    var listParallel = 4
+    @Option(help: ArgumentHelp("List the source in this many ranges at once (default 1: one listing).",
+                               discussion: "The key space is cut into up to 2 × N ranges with one-key listings: after the keys' common prefix (image/avatar- say), each following pair of characters can start a range. N tasks list the ranges in order, each at most two pages ahead; the resume point stays correct with ranges in flight."))
+    var listParallel = 1
 
     @Option(help: ArgumentHelp("Read the objects from an S3 Inventory report (s3://bucket/…/manifest.json) or a plain CSV of bucket,key[,versionId] (s3://bucket/list.csv) instead of listing the bucket.",
                                discussion: "The report's gzip-compressed CSV files are read in 8 MiB ranges in constant memory, each checked against the manifest's MD5checksum; keys are URL-decoded, rows of other buckets, non-current versions and delete markers are passed over. Works with --enqueue (the fleet shares the report), --dry-run, --shard and --start-after (the resume point: every record up to that key, in the report's order, is done)."))
@@ -140,9 +140,10 @@ struct BackfillCommand: AsyncParsableCommand {
             [RowSourceLister(database: runtime.database, targets: try runtime.pathTargets(), format: try runtime.pathTargets().sourceFormat,
                              keyPrefix: mapper.sourceListPrefix)]
         } else {
-            // Eight ranges per lister: the probes cannot see how many keys each holds.
+            // Two ranges per lister: the probes cannot see how many keys a range holds, and every
+            // range costs at least one page.
             try await S3SourceLister.ranges(client: s3, bucket: sourceBucket, prefix: mapper.sourceListPrefix, startAfter: startAfter,
-                                            parts: listParallel == 1 ? 1 : 8 * listParallel)
+                                            parts: listParallel == 1 ? 1 : 2 * listParallel)
         }
         let backfill = Backfill(
             listers: listers, listingParallelism: listParallel,

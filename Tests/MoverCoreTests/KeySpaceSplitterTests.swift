@@ -34,7 +34,6 @@ import Testing
         #expect(Set(covered.joined()) == Set(keys) && covered.joined().count == keys.count, "disjoint and complete")
         // By byte, not by density (which probes cannot see): uneven, but no range is most of it.
         #expect(covered.allSatisfy { !$0.isEmpty && $0.count < keys.count / 2 }, "\(covered.map(\.count))")
-        print("ranges of 5000 seeded keys: \(covered.map(\.count))")
         #expect(probe.probes < 200, "\(probe.probes) probes")
     }
 
