@@ -91,7 +91,7 @@ let package = Package(
 
         // MARK: Tests.
         .testTarget(name: "MoverCoreTests", dependencies: [
-            "MoverCore", "StrictJSON",
+            "MoverCore", "StrictJSON", .product(name: "PropertyBased", package: "swift-property-based"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
         ]),

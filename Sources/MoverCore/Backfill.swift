@@ -30,13 +30,15 @@ public struct SourcePage: Sendable {
 public protocol SourceLister: Sendable {
     /// The page after `token` (the first page when nil), starting after `startAfter` if given.
     func page(token: String?, startAfter: String?) async throws -> SourcePage
-    /// Where this lister starts when it is one range of several (keys after this one); nil for
-    /// the beginning.
-    var lowerBound: String? { get }
 }
 
-extension SourceLister {
-    public var lowerBound: String? { nil }
+/// A listing in key order that parallel listing can cut into ranges (``KeyRanges``): any key
+/// can be a start-after, and one-key listings find where keys are.
+public protocol SplittableSourceLister: SourceLister {
+    /// Every key listed starts with this.
+    var prefix: String { get }
+    /// The first key under ``prefix`` after `key`, or nil when there is none.
+    func firstKey(after key: String) async throws -> String?
 }
 
 /// The one-shot run: enumerates the source and pushes every object through the same handler
@@ -45,9 +47,10 @@ public struct Backfill: Sendable {
     /// What to do with each listed object; the default migrates it (holding through outages).
     public typealias Process = @Sendable (SourceObject) async throws -> MigrationOutcome
 
-    /// The listing, as one or more disjoint ranges in ascending key order, listed at once.
-    public let listers: [any SourceLister]
-    /// How many of them are listed at once.
+    /// The listing.
+    public let lister: any SourceLister
+    /// How many ranges of it are listed at once (parallel listing; 1 for a listing that cannot
+    /// be cut, ``SplittableSourceLister``).
     public let listingParallelism: Int
     public let tally: MigrationTally
     public let concurrency: Int
@@ -67,23 +70,13 @@ public struct Backfill: Sendable {
     ///   - process: replaces the migration (for `--enqueue` and `--dry-run`); nil migrates.
     ///   - onFailure: told of each object that failed (for `--report`).
     ///   - shard: take only this slice of the keys; the others are skipped as `other-shard`.
-    public init(lister: any SourceLister, handler: MigrationHandler, tally: MigrationTally, concurrency: Int,
+    ///   - listingParallelism: how many ranges of a ``SplittableSourceLister`` are listed at
+    ///     once: idle listers cut the ranges being listed in two (``KeyRanges``).
+    public init(lister: any SourceLister, listingParallelism: Int = 1, handler: MigrationHandler, tally: MigrationTally, concurrency: Int,
                 hold: OutageHold? = nil, maxRate: Double? = nil, process: Process? = nil,
                 onFailure: (@Sendable (String, any Error) -> Void)? = nil, shard: Shard? = nil, logger: Logger) {
-        self.init(listers: [lister], handler: handler, tally: tally, concurrency: concurrency, hold: hold, maxRate: maxRate,
-                  process: process, onFailure: onFailure, shard: shard, logger: logger)
-    }
-
-    /// - Parameters:
-    ///   - listers: disjoint ranges of the key space in ascending order; the first starts after
-    ///     `startAfter`.
-    ///   - listingParallelism: how many ranges are listed at once (parallel listing).
-    public init(listers: [any SourceLister], listingParallelism: Int? = nil, handler: MigrationHandler, tally: MigrationTally, concurrency: Int,
-                hold: OutageHold? = nil, maxRate: Double? = nil, process: Process? = nil,
-                onFailure: (@Sendable (String, any Error) -> Void)? = nil, shard: Shard? = nil, logger: Logger) {
-        precondition(!listers.isEmpty, "at least one lister")
-        self.listers = listers
-        self.listingParallelism = max(1, listingParallelism ?? listers.count)
+        self.lister = lister
+        self.listingParallelism = lister is any SplittableSourceLister ? max(1, listingParallelism) : 1
         self.tally = tally
         self.concurrency = max(1, concurrency)
         let hold = hold ?? OutageHold(logger: logger)
@@ -134,53 +127,38 @@ public struct Backfill: Sendable {
 
     /// Runs the backfill to the end (or until the task is cancelled).
     ///
-    /// `listingParallelism` child tasks list the ranges, each at most two pages ahead of the work,
-    /// so memory stays bounded by tasks × pages; the objects of all ranges share the one
-    /// concurrency window.
-    /// Each range keeps its own resume point; the run's is the first unfinished range's.
+    /// `listingParallelism` child tasks list the ranges (``KeyRanges``), each at most two pages
+    /// ahead of the work, so memory stays bounded by tasks × pages; the objects of all ranges
+    /// share the one concurrency window. Each range keeps its own resume point; the run's is the
+    /// first unfinished range's.
     public func run(startAfter: String? = nil) async -> Result {
-        let listers = self.listers
-        let retry = self.retry
-        let trackers = listers.indices.map { ResumeTracker(startAfter: $0 == 0 ? startAfter ?? listers[0].lowerBound : listers[$0].lowerBound) }
-        let listing = ListingState()
-        progress.attach { Self.resumePoint(trackers, ended: listing.ended.withLock { $0 }) }
-        let (pages, intake) = AsyncStream.makeStream(of: (range: Int, page: SourcePage).self)
-        let pageSlots = AsyncPermits(2 * min(listingParallelism, listers.count))
-        await withTaskGroup(of: Void.self) { listingTasks in
-            // `listingParallelism` tasks take the ranges in order, one at a time, so that a
-            // crowded range does not leave the others' listers idle.
-            for _ in 0..<min(listingParallelism, listers.count) {
-                listingTasks.addTask { [logger] in
-                    while !Task.isCancelled, let index = listing.takeRange(of: listers.count) {
-                        let lister = listers[index]
-                        var token: String?
-                        while !Task.isCancelled {
-                            _ = await pageSlots.acquire(atLeast: 1, upTo: 1)
-                            if Task.isCancelled { return }
+        let ranges = KeyRanges(startAfter: startAfter)
+        let listingError = FirstError()
+        progress.attach { ranges.resumePoint }
+        let (pages, intake) = AsyncStream.makeStream(of: ListedPage.self)
+        let pageSlots = AsyncPermits(2 * listingParallelism)
+        await withTaskGroup(of: Void.self) { listing in
+            listing.addTask { [self] in
+                await withTaskGroup(of: Void.self) { listers in
+                    for _ in 0..<listingParallelism {
+                        listers.addTask { [self] in
                             do {
-                                let first = token == nil
-                                let page = try await retry.run {
-                                    try await lister.page(token: token, startAfter: first && index == 0 ? startAfter : nil)
-                                }
-                                intake.yield((index, page))
-                                guard let next = page.nextToken else { break }
-                                token = next
+                                try await list(ranges, slots: pageSlots, into: intake)
                             } catch {
                                 if Task.isCancelled { return }
-                                listing.error.withLock { $0 = $0 ?? "\(error)" }
+                                listingError.record("\(error)")
                                 logger.error("listing the source failed; stopping the backfill", metadata: ["error": "\(error)"])
                                 intake.finish()
-                                return
                             }
                         }
                     }
                 }
+                intake.finish()
             }
             await withTaskGroup(of: Void.self) { group in
                 var inFlight = 0
-                consume: for await (index, page) in pages {
+                consume: for await page in pages {
                     pageSlots.release()
-                    let tracker = trackers[index]
                     for object in page.objects {
                         if Task.isCancelled { break consume }
                         progress.listed()
@@ -190,6 +168,7 @@ public struct Backfill: Sendable {
                             inFlight -= 1
                         }
                         if let rateLimiter { try? await rateLimiter.wait() }
+                        let tracker = page.tracker
                         let ticket = tracker.started(object.key)
                         inFlight += 1
                         group.addTask { [process, tally, logger, onFailure] in
@@ -216,48 +195,90 @@ public struct Backfill: Sendable {
                             }
                         }
                     }
-                    if page.nextToken == nil {
-                        let count = listing.ended.withLock { $0.insert(index); return $0.count }
-                        if count == listers.count { break consume }
-                    }
+                    if page.ended { ranges.consumed(page.range) }
                 }
-                if listing.ended.withLock({ $0.count }) < listers.count {
-                    listing.error.withLock { $0 = $0 ?? "cancelled" }
+                if !ranges.allConsumed {
+                    listingError.record("cancelled")
                 }
                 await group.waitForAll()
             }
             // Listers waiting for a page slot see the cancellation once they have one.
-            listingTasks.cancelAll()
-            pageSlots.release(2 * listers.count + 2)
+            listing.cancelAll()
+            pageSlots.release(2 * listingParallelism + 2)
             intake.finish()
         }
-        return Result(listed: progress.listedCount, listingError: listing.error.withLock { $0 }, tally: tally.snapshot,
-                      resumePoint: Self.resumePoint(trackers, ended: listing.ended.withLock { $0 }))
+        return Result(listed: progress.listedCount, listingError: listingError.value, tally: tally.snapshot,
+                      resumePoint: ranges.resumePoint)
     }
 
-    /// What the listing tasks tell the run: the first error, and which ranges have ended.
-    private final class ListingState: Sendable {
-        let error = Mutex<String?>(nil)
-        let ended = Mutex<Set<Int>>([])
-        private let nextRange = Mutex(0)
+    /// The first listing error of the run.
+    private final class FirstError: Sendable {
+        private let first = Mutex<String?>(nil)
+        func record(_ error: String) { first.withLock { $0 = $0 ?? error } }
+        var value: String? { first.withLock { $0 } }
+    }
 
-        /// The next range nobody lists yet, in order.
-        func takeRange(of count: Int) -> Int? {
-            nextRange.withLock { next in
-                guard next < count else { return nil }
-                defer { next += 1 }
-                return next
+    /// One page as the listers hand it to the run.
+    private struct ListedPage: Sendable {
+        var range: KeyRanges.ID
+        var tracker: ResumeTracker
+        var objects: [SourceObject]
+        /// The range's last page.
+        var ended: Bool
+    }
+
+    /// One listing task: lists a range nobody lists yet, or else cuts the range most worth it
+    /// and lists the part after the cut, until every range is listed.
+    private func list(_ ranges: KeyRanges, slots: AsyncPermits, into intake: AsyncStream<ListedPage>.Continuation) async throws {
+        let splittable = listingParallelism > 1 ? lister as? any SplittableSourceLister : nil
+        while !Task.isCancelled {
+            let version = ranges.version
+            if let claim = ranges.claim() {
+                try await list(claim, of: ranges, slots: slots, into: intake)
+                continue
             }
+            if let splittable, let victim = ranges.victim() {
+                let point: String?
+                do {
+                    point = try await KeyBisection.cutPoint(prefix: splittable.prefix, lower: victim.lower, through: victim.through) { after in
+                        try await retry.run { try await splittable.firstKey(after: after) }
+                    }
+                } catch {
+                    // A probe is only an optimisation: the range's own lister goes on.
+                    ranges.cannotCut(victim.id)
+                    if Task.isCancelled { return }
+                    logger.debug("probing the listing failed; not cutting the range", metadata: ["error": "\(error)"])
+                    continue
+                }
+                guard let point else {
+                    ranges.cannotCut(victim.id)
+                    continue
+                }
+                if let claim = ranges.cut(victim.id, at: point) {
+                    logger.debug("listing range cut", metadata: ["after": "\(point)", "ranges": "\(ranges.count)"])
+                    try await list(claim, of: ranges, slots: slots, into: intake)
+                }
+                continue
+            }
+            if ranges.allListed { return }
+            await ranges.waitForChange(after: version)
         }
     }
 
-    /// Every key up to the returned one is done: the ranges before the first unfinished one are
-    /// complete, and that range is done up to its own resume point (or its lower bound).
-    static func resumePoint(_ trackers: [ResumeTracker], ended: Set<Int>) -> String? {
-        for (index, tracker) in trackers.enumerated() where !(ended.contains(index) && tracker.allDone) {
-            return tracker.resumePoint
+    /// Lists one range to its end, each page cut at the range's end as it stands then.
+    private func list(_ claim: KeyRanges.Claim, of ranges: KeyRanges, slots: AsyncPermits,
+                      into intake: AsyncStream<ListedPage>.Continuation) async throws {
+        var token: String?
+        while true {
+            _ = await slots.acquire(atLeast: 1, upTo: 1)
+            try Task.checkCancellation()
+            let first = token == nil
+            let page = try await retry.run { try await lister.page(token: token, startAfter: first ? claim.startAfter : nil) }
+            let (objects, ended) = ranges.accept(page, into: claim.id)
+            intake.yield(ListedPage(range: claim.id, tracker: claim.tracker, objects: objects, ended: ended))
+            if ended { return }
+            token = page.nextToken
         }
-        return trackers.last?.resumePoint
     }
 }
 

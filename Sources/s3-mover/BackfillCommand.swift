@@ -52,8 +52,8 @@ struct BackfillCommand: AsyncParsableCommand {
     @Option(help: "Like --shard, for a Kubernetes Indexed Job: N slices, this process's index from JOB_COMPLETION_INDEX.")
     var shards: Int?
 
-    @Option(help: ArgumentHelp("List the source in this many ranges at once (default 1: one listing).",
-                               discussion: "The key space is cut into up to 2 × N ranges with one-key listings: after the keys' common prefix (image/avatar- say), each following pair of characters can start a range. N tasks list the ranges in order, each at most two pages ahead; the resume point stays correct with ranges in flight."))
+    @Option(help: ArgumentHelp("List the bucket in up to this many ranges at once (1: one listing).",
+                               discussion: "The listing starts as one range. Once a range's first page comes back full, an idle lister cuts the unlisted rest of the range cut least often in two, at a point found with one-key listings, and lists the part after the cut; so the cuts follow the keys wherever they are dense, and a listing of one page is never cut. Each lister holds at most two pages, and the resume point is the first unfinished range's. Not for --manifest or --from-rows, which read in order."))
     var listParallel = 1
 
     @Option(help: ArgumentHelp("Read the objects from an S3 Inventory report (s3://bucket/…/manifest.json) or a plain CSV of bucket,key[,versionId] (s3://bucket/list.csv) instead of listing the bucket.",
@@ -134,19 +134,16 @@ struct BackfillCommand: AsyncParsableCommand {
         }
         let handler: MigrationHandler = enqueue ? Self.unusedHandler(mapper: mapper, logger: logger) : try runtime.handler(pathIndexed: pathIndexed, ledger: ledger,
                                                                                                  window: adaptiveConcurrency ? AdaptiveWindow(maximum: concurrency) : nil)
-        let listers: [any SourceLister] = if let manifest {
-            [try await runtime.manifestLister(manifest)]
+        let lister: any SourceLister = if let manifest {
+            try await runtime.manifestLister(manifest)
         } else if fromRows {
-            [RowSourceLister(database: runtime.database, targets: try runtime.pathTargets(), format: try runtime.pathTargets().sourceFormat,
-                             keyPrefix: mapper.sourceListPrefix)]
+            RowSourceLister(database: runtime.database, targets: try runtime.pathTargets(), format: try runtime.pathTargets().sourceFormat,
+                            keyPrefix: mapper.sourceListPrefix)
         } else {
-            // Two ranges per lister: the probes cannot see how many keys a range holds, and every
-            // range costs at least one page.
-            try await S3SourceLister.ranges(client: s3, bucket: sourceBucket, prefix: mapper.sourceListPrefix, startAfter: startAfter,
-                                            parts: listParallel == 1 ? 1 : 2 * listParallel)
+            S3SourceLister(client: s3, bucket: sourceBucket, prefix: mapper.sourceListPrefix)
         }
         let backfill = Backfill(
-            listers: listers, listingParallelism: listParallel,
+            lister: lister, listingParallelism: listParallel,
             handler: handler, tally: MigrationTally(), concurrency: concurrency, maxRate: maxRate, process: process,
             onFailure: BackfillExecution.onFailure(report), shard: try settings.shard(explicit: shard, shards: shards), logger: logger)
         return (runtime, backfill)

@@ -70,50 +70,116 @@ import Testing
     }
 }
 
-/// Several ranges listed at once: every object once, and a resume point that the first
-/// unfinished range holds back.
+/// Parallel listing: idle listers cut the ranges being listed; every object once, and a resume
+/// point that the first unfinished range holds back.
 @Suite struct ParallelRangesBackfillTests {
-    struct RangeLister: SourceLister {
+    /// A sorted listing in S3's order (UTF-8 bytes), `pageSize` keys a page, one-key probes
+    /// counted. While `holdFirstRange` is set, the first range's second page waits until a
+    /// range after a cut asks for its first page (or 5 s pass), so the cut is sure to happen.
+    final class SortedLister: SplittableSourceLister {
         let keys: [String]
-        let lowerBound: String?
+        let pageSize: Int
+        let prefix = "image/"
+        let probes = Mutex(0)
+        let cutStarts = Mutex<[String]>([])
+        let holdFirstRange: Bool
+
+        init(keys: [String], pageSize: Int, holdFirstRange: Bool = false) {
+            self.keys = keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            self.pageSize = pageSize
+            self.holdFirstRange = holdFirstRange
+        }
+
+        func index(after key: String?) -> Int {
+            guard let key else { return 0 }
+            return keys.firstIndex { key.utf8.lexicographicallyPrecedes($0.utf8) } ?? keys.count
+        }
+
         func page(token: String?, startAfter: String?) async throws -> SourcePage {
-            let start = Int(token ?? "0")!
-            let end = min(start + 7, keys.count)
+            if token == nil, let startAfter, !keys.contains(startAfter) {
+                cutStarts.withLock { $0.append(startAfter) }
+            }
+            if holdFirstRange, token == String(pageSize) {
+                for _ in 0..<1000 where cutStarts.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(5)) }
+            }
+            let start = token.map { Int($0)! } ?? index(after: startAfter)
+            let end = min(start + pageSize, keys.count)
             return SourcePage(objects: keys[start..<end].map { SourceObject(key: $0) }, nextToken: end < keys.count ? String(end) : nil)
         }
-    }
 
-    static let ranges = [
-        (1...40).map { String(format: "image/a%03d.png", $0) },
-        (1...40).map { String(format: "image/b%03d.png", $0) },
-        (1...40).map { String(format: "image/c%03d.png", $0) },
-    ]
-
-    func run(_ copier: MemoryCopier, table: MemoryTable) async -> Backfill.Result {
-        let logger = Logger(label: "test")
-        let handler = MigrationHandler(mapper: KeyMapper(), copier: copier, repointer: table, retry: .fast, logger: logger)
-        let listers = Self.ranges.enumerated().map { index, keys in
-            RangeLister(keys: keys, lowerBound: index == 0 ? nil : Self.ranges[index - 1].last)
+        func firstKey(after key: String) async throws -> String? {
+            probes.withLock { $0 += 1 }
+            let index = index(after: key)
+            return index < keys.count ? keys[index] : nil
         }
-        return await Backfill(listers: listers, handler: handler, tally: MigrationTally(), concurrency: 8,
-                              hold: OutageHold(maxHold: .milliseconds(1), backoffCap: .milliseconds(1), logger: logger), logger: logger).run()
     }
 
-    @Test func everyRangeIsMigratedOnce() async {
-        let keys = Self.ranges.flatMap { $0 }
-        let table = MemoryTable(rows: keys)
-        let result = await run(MemoryCopier(sources: keys), table: table)
-        #expect(result.succeeded && result.listed == 120 && result.tally.migrated == 120)
-        #expect(result.resumePoint == "image/c040.png")
-        #expect(table.rows.allSatisfy { $0.hasPrefix("avatar/") })
+    /// Runs a backfill whose work only records each key it is given (failing `failing`).
+    func run(_ lister: SortedLister, listers: Int = 8, failing: String? = nil, startAfter: String? = nil) async -> (Backfill.Result, [String]) {
+        let logger = Logger(label: "test")
+        let seen = Mutex<[String]>([])
+        let handler = MigrationHandler(mapper: KeyMapper(), copier: MemoryCopier(), repointer: MemoryTable(rows: []), retry: .fast, logger: logger)
+        let backfill = Backfill(lister: lister, listingParallelism: listers, handler: handler, tally: MigrationTally(), concurrency: 16,
+                                process: { object in
+                                    seen.withLock { $0.append(object.key) }
+                                    if object.key == failing { throw TestError.permanent }
+                                    return .migrated(rows: 1)
+                                }, logger: logger)
+        let result = await backfill.run(startAfter: startAfter)
+        return (result, seen.withLock { $0 })
     }
 
-    /// An object of the middle range cannot be copied (not in the source): the resume point stops
-    /// before it, however far the last range got.
-    @Test func aFailureInAMiddleRangeHoldsTheResumePointThere() async {
-        let keys = Self.ranges.flatMap { $0 }
-        let result = await run(MemoryCopier(sources: keys.filter { $0 != "image/b020.png" }), table: MemoryTable(rows: keys))
-        #expect(!result.succeeded && result.tally.failed == 1)
-        #expect(result.resumePoint == "image/b019.png", "\(result.resumePoint ?? "nil")")
+    static let avatars = (1...2000).map { "image/avatar-\($0).png" }
+
+    @Test func idleListersCutTheRangeAndEveryKeyIsListedOnce() async {
+        let lister = SortedLister(keys: Self.avatars, pageSize: 50, holdFirstRange: true)
+        let (result, seen) = await run(lister)
+        #expect(result.succeeded && result.listed == 2000 && seen.count == 2000 && Set(seen) == Set(Self.avatars))
+        #expect(!lister.cutStarts.withLock { $0 }.isEmpty, "the range was cut")
+        #expect(result.resumePoint == lister.keys.last)
+    }
+
+    @Test func aListingOfOnePageIsNeverCut() async {
+        let lister = SortedLister(keys: Array(Self.avatars.prefix(40)), pageSize: 50)
+        let (result, seen) = await run(lister)
+        #expect(result.succeeded && seen.count == 40)
+        #expect(lister.probes.withLock { $0 } == 0)
+    }
+
+    @Test func oneListerNeverProbes() async {
+        let lister = SortedLister(keys: Self.avatars, pageSize: 50)
+        let (result, seen) = await run(lister, listers: 1)
+        #expect(result.succeeded && seen.count == 2000)
+        #expect(lister.probes.withLock { $0 } == 0 && lister.cutStarts.withLock { $0 }.isEmpty)
+    }
+
+    /// Keys of every shape: spaces, control characters, non-ASCII, the largest code point,
+    /// keys that are prefixes of others.
+    @Test(arguments: [1, 7, 64])
+    func oddKeysAreEachListedOnce(pageSize: Int) async {
+        var keys = ["image/", "image/a", "image/a ", "image/a\u{1}", "image/a\u{7F}", "image/é", "image/\u{10FFFF}", "image/\u{10FFFF}\u{10FFFF}x",
+                    "image/\u{D7FF}", "image/\u{E000}", "image/😀/deep", "image/~", "image/ ", "image/0"]
+        keys += (0..<300).map { "image/k\($0 * 7919 % 1000)-\(String(UnicodeScalar(UInt8(0x21 + $0 % 90))))" }
+        keys += (0..<100).map { "image/\u{4E00}\($0)" }
+        let unique = Array(Set(keys))
+        let lister = SortedLister(keys: unique, pageSize: pageSize, holdFirstRange: pageSize == 7)
+        let (result, seen) = await run(lister)
+        #expect(result.succeeded && seen.count == unique.count && Set(seen) == Set(unique), "\(seen.count) of \(unique.count)")
+    }
+
+    /// An object of the middle of the key space fails: the resume point stops before it, however
+    /// far the other ranges got.
+    @Test func aFailureHoldsTheResumePointBeforeIt() async {
+        let lister = SortedLister(keys: Self.avatars, pageSize: 50, holdFirstRange: true)
+        let failing = lister.keys[1000]
+        let (result, seen) = await run(lister, failing: failing)
+        #expect(!result.succeeded && result.tally.failed == 1 && seen.count == 2000)
+        #expect(result.resumePoint == lister.keys[999], "\(result.resumePoint ?? "nil")")
+    }
+
+    @Test func startAfterStartsTheFirstRange() async {
+        let lister = SortedLister(keys: Self.avatars, pageSize: 50, holdFirstRange: true)
+        let (result, seen) = await run(lister, startAfter: lister.keys[499])
+        #expect(result.succeeded && seen.count == 1500 && Set(seen) == Set(lister.keys.dropFirst(500)))
     }
 }
