@@ -52,9 +52,9 @@ struct BackfillCommand: AsyncParsableCommand {
     @Option(help: "Like --shard, for a Kubernetes Indexed Job: N slices, this process's index from JOB_COMPLETION_INDEX.")
     var shards: Int?
 
-    @Option(help: ArgumentHelp("List the bucket in up to this many ranges at once (1: one listing).",
+    @Option(help: ArgumentHelp("List the bucket in up to this many ranges at once (default 4; 1: one listing).",
                                discussion: "The listing starts as one range. Once a range's first page comes back full, an idle lister cuts the unlisted rest of the range cut least often in two, at a point found with one-key listings, and lists the part after the cut; so the cuts follow the keys wherever they are dense, and a listing of one page is never cut. Each lister holds at most two pages, and the resume point is the first unfinished range's. Not for --manifest or --from-rows, which read in order."))
-    var listParallel = 1
+    var listParallel: Int?
 
     @Option(help: ArgumentHelp("Read the objects from an S3 Inventory report (s3://bucket/…/manifest.json) or a plain CSV of bucket,key[,versionId] (s3://bucket/list.csv) instead of listing the bucket.",
                                discussion: "The report's gzip-compressed CSV files are read in 8 MiB ranges in constant memory, each checked against the manifest's MD5checksum; keys are URL-decoded, rows of other buckets, non-current versions and delete markers are passed over. Works with --enqueue (the fleet shares the report), --dry-run, --shard and --start-after (the resume point: every record up to that key, in the report's order, is done)."))
@@ -83,7 +83,12 @@ struct BackfillCommand: AsyncParsableCommand {
         }
         if enqueue && dryRun { throw ValidationError("--enqueue and --dry-run exclude each other") }
         if manifest != nil && fromRows { throw ValidationError("--manifest and --from-rows exclude each other") }
-        guard (1...64).contains(listParallel) else { throw ValidationError("--list-parallel must be between 1 and 64 (got \(listParallel))") }
+        if let listParallel {
+            guard (1...64).contains(listParallel) else { throw ValidationError("--list-parallel must be between 1 and 64 (got \(listParallel))") }
+            guard listParallel == 1 || (manifest == nil && !fromRows) else {
+                throw ValidationError("--list-parallel applies to a listing of the bucket; --\(fromRows ? "from-rows" : "manifest") is read in order")
+            }
+        }
         if let shards, !(1...Shard.maximumCount).contains(shards) {
             throw ValidationError("--shards must be between 1 and \(Shard.maximumCount) (got \(shards))")
         }
@@ -143,7 +148,7 @@ struct BackfillCommand: AsyncParsableCommand {
             S3SourceLister(client: s3, bucket: sourceBucket, prefix: mapper.sourceListPrefix)
         }
         let backfill = Backfill(
-            lister: lister, listingParallelism: listParallel,
+            lister: lister, listingParallelism: listParallel ?? 4,
             handler: handler, tally: MigrationTally(), concurrency: concurrency, maxRate: maxRate, process: process,
             onFailure: BackfillExecution.onFailure(report), shard: try settings.shard(explicit: shard, shards: shards), logger: logger)
         return (runtime, backfill)

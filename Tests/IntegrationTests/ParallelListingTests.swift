@@ -2,7 +2,7 @@ import AWS
 import Foundation
 import Testing
 
-/// `--list-parallel N`: the key space split into ranges listed at once; every object migrated
+/// `--list-parallel N`: the key space cut into ranges listed at once; every object migrated
 /// exactly once, on both servers, with keys whose next bytes are letters, digits, spaces and
 /// non-ASCII (several pages per range are the unit tests' job).
 @Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
@@ -31,5 +31,15 @@ struct ParallelListingTests {
         }
         #expect(migrated.count == keys.count && Set(migrated) == Set(keys), "each key once: \(migrated.count) of \(keys.count)")
         #expect(try await fixture.run(["verify"]).status == 0)
+    }
+
+    @Test func listParallelIsRefusedWhereTheSourceIsReadInOrder() async throws {
+        let fixture = try await Fixture.make("parallel-refused", server: .moto)
+        let rows = try await fixture.run(["backfill", "--from-rows", "--list-parallel", "4"])
+        #expect(rows.status == 2 && rows.stderr.contains("--list-parallel") && rows.stderr.contains("--from-rows"), "\(rows.stderr)")
+        let manifest = try await fixture.run(["backfill", "--manifest", "s3://inventory/manifest.json", "--list-parallel", "4"])
+        #expect(manifest.status == 2 && manifest.stderr.contains("--manifest"), "\(manifest.stderr)")
+        let zero = try await fixture.run(["backfill", "--list-parallel", "0"])
+        #expect(zero.status == 2 && zero.stderr.contains("between 1 and 64"), "\(zero.stderr)")
     }
 }

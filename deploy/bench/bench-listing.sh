@@ -15,6 +15,7 @@ ROUNDS="${ROUNDS:-2}"
 LISTERS="${LISTERS:-1 8}"
 cd "$root"
 "$root/deploy/local/install.sh" >/dev/null
+command -v /usr/bin/time >/dev/null 2>&1 || { apt-get install -y -qq time >/dev/null; }
 if [ -z "${S3MOVER_BIN:-}" ]; then
   echo "==> swift build -c release --static-swift-stdlib"
   swift build -c release --static-swift-stdlib --product s3-mover 2>&1 | grep -E 'error|Build complete' || true
@@ -50,22 +51,22 @@ for round in $(seq 1 "$ROUNDS"); do
     aws --endpoint-url "$AWS_ENDPOINT_URL" s3api create-bucket --bucket "$S3_DEST_BUCKET_NAME" >/dev/null
     psql "$DB_CONN_STRING" -qc "UPDATE $DB_TABLE SET path = 'image/' || substr(path, 8) WHERE starts_with(path, 'avatar/')" >/dev/null
     echo "==> round $round: backfill --list-parallel $listers"
-    start=$(date +%s.%N)
-    AWS_ENDPOINT_URL_S3="http://127.0.0.1:$proxy_port" "$bin" backfill --list-parallel "$listers" --concurrency 256 \
-      >"$S3MOVER_STACK_DIR/out-$round-$listers" 2>&1 || true
-    end=$(date +%s.%N)
+    AWS_ENDPOINT_URL_S3="http://127.0.0.1:$proxy_port" /usr/bin/time -f "%e %M" -o "$S3MOVER_STACK_DIR/time" \
+      "$bin" backfill --list-parallel "$listers" --concurrency 256 >"$S3MOVER_STACK_DIR/out-$round-$listers" 2>&1 || true
+    read -r wall rss < "$S3MOVER_STACK_DIR/time"
     "$bin" verify >/dev/null 2>&1 && ok=yes || ok=NO  # straight to SeaweedFS: the proxy would only slow it
-    echo "$listers $(echo "$end - $start" | bc) $ok" >> "$results"
+    echo "$listers $wall $ok $((rss / 1024))" >> "$results"
     echo "    $(tail -1 "$results")"
   done
 done
 
 echo
 echo "N=$N keys, every ListObjectsV2 page held ${LIST_LATENCY_MS} ms by a proxy in front of SeaweedFS, --concurrency 256"
-printf '%-10s %-24s %-14s %s\n' "listers" "wall s (each round)" "objects/s" "all migrated"
+printf '%-10s %-24s %-14s %-16s %s\n' "listers" "wall s (each round)" "objects/s" "peak RSS MB" "all migrated"
 for listers in $LISTERS; do
   walls=$(awk -v l="$listers" '$1 == l { printf "%s%.1f", sep, $2; sep=", " }' "$results")
   best=$(awk -v l="$listers" '$1 == l { if (min == "" || $2 < min) min = $2 } END { print min }' "$results")
   oks=$(awk -v l="$listers" '$1 == l { printf "%s%s", sep, $3; sep=", " }' "$results")
-  printf '%-10s %-24s %-14s %s\n' "$listers" "$walls" "$(echo "$N / $best" | bc)" "$oks"
+  rss=$(awk -v l="$listers" '$1 == l { if ($4 > max) max = $4 } END { print max }' "$results")
+  printf '%-10s %-24s %-14s %-16s %s\n' "$listers" "$walls" "$(echo "$N / $best" | bc)" "$rss" "$oks"
 done
