@@ -14,14 +14,8 @@ LIST_LATENCY_MS="${LIST_LATENCY_MS:-3000}"
 ROUNDS="${ROUNDS:-2}"
 LISTERS="${LISTERS:-1 8}"
 cd "$root"
-"$root/deploy/local/install.sh" >/dev/null
-command -v /usr/bin/time >/dev/null 2>&1 || { apt-get install -y -qq time >/dev/null; }
-if [ -z "${S3MOVER_BIN:-}" ]; then
-  echo "==> swift build -c release --static-swift-stdlib"
-  swift build -c release --static-swift-stdlib --product s3-mover 2>&1 | grep -E 'error|Build complete' || true
-  S3MOVER_BIN="$root/.build/release/s3-mover"
-fi
-bin="$S3MOVER_BIN"
+source "$root/deploy/bench/common.sh"
+bench_setup
 
 export S3MOVER_STACK_DIR=/tmp/s3-mover-bench-listing S3MOVER_PG_PORT=25445 S3MOVER_MOTO_PORT=5265 S3MOVER_RCLONE_PORT=5266
 source "$root/deploy/local/stack.env"

@@ -13,14 +13,8 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 SIZES="${1:-10000 100000 1000000}"
 CONCURRENCY="${CONCURRENCY:-128}"
 cd "$root"
-"$root/deploy/local/install.sh" >/dev/null
-command -v /usr/bin/time >/dev/null 2>&1 || { apt-get install -y -qq time >/dev/null; }
-if [ -z "${S3MOVER_BIN:-}" ]; then
-  echo "==> swift build -c release --static-swift-stdlib (the binary the container ships)"
-  swift build -c release --static-swift-stdlib --product s3-mover 2>&1 | grep -E 'error|Build complete' || true
-  S3MOVER_BIN="$root/.build/release/s3-mover"
-fi
-bin="$S3MOVER_BIN"
+source "$root/deploy/bench/common.sh"
+bench_setup
 
 export S3MOVER_STACK_DIR=/tmp/s3-mover-bench-million S3MOVER_PG_PORT=25446 S3MOVER_MOTO_PORT=5267 S3MOVER_RCLONE_PORT=5268
 source "$root/deploy/local/stack.env"
