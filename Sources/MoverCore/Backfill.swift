@@ -7,11 +7,15 @@ public struct SourceObject: Sendable, Hashable {
     public var eTag: ETag?
     public var size: Int64?
     public var storageClass: StorageClass?
-    public init(key: String, eTag: ETag? = nil, size: Int64? = nil, storageClass: StorageClass? = nil) {
+    /// The resume point once this object and all before it are done, when it is not the key
+    /// (`FILE:LINE` of a manifest).
+    public var resumeToken: String?
+    public init(key: String, eTag: ETag? = nil, size: Int64? = nil, storageClass: StorageClass? = nil, resumeToken: String? = nil) {
         self.key = key
         self.eTag = eTag
         self.size = size
         self.storageClass = storageClass
+        self.resumeToken = resumeToken
     }
 }
 
@@ -169,7 +173,7 @@ public struct Backfill: Sendable {
                         }
                         if let rateLimiter { try? await rateLimiter.wait() }
                         let tracker = page.tracker
-                        let ticket = tracker.started(object.key)
+                        let ticket = tracker.started(object.resumeToken ?? object.key)
                         inFlight += 1
                         group.addTask { [process, tally, logger, onFailure] in
                             do {

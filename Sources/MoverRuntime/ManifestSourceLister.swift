@@ -8,8 +8,13 @@ public import MoverCore
 ///
 /// Each Inventory file's MD5 is checked against the manifest when the file ends; a mismatch, a
 /// truncated file or a bad record stops the listing with its reason. Rows of another bucket,
-/// non-current versions and delete markers are passed over. `startAfter` (a previous run's
-/// resume point) skips every record up to and including that key, in the report's order.
+/// non-current versions and delete markers are passed over.
+///
+/// The resume point of a run is `FILE:LINE`: every record up to that line of the manifest's
+/// file number FILE (from 0, in the manifest's order) is done. As a `startAfter`, that form
+/// starts reading at that file, so the files before it are not read again; any other
+/// `startAfter` is a key, and every record up to and including it, in the report's order, is
+/// skipped.
 public actor ManifestSourceLister: SourceLister {
     /// The streaming position; pages are asked for one at a time (each after the previous one).
     private struct Position {
@@ -20,6 +25,8 @@ public actor ManifestSourceLister: SourceLister {
         var inflater: GzipInflater?
         var md5 = MD5Stream()
         var skippingThrough: String?
+        /// Records up to this line of the first file read are skipped.
+        var skippingLines = 0
         var started = false
     }
 
@@ -45,14 +52,24 @@ public actor ManifestSourceLister: SourceLister {
     public func page(token: String?, startAfter: String?) async throws -> SourcePage {
         if !state.started {
             state.started = true
-            state.skippingThrough = startAfter
+            if let startAfter, let (file, line) = Self.position(startAfter) {
+                guard file < manifest.files.count || (file == manifest.files.count && line == 0) else {
+                    throw ManifestError("--start-after \(startAfter): the manifest names \(manifest.files.count) files (0 to \(manifest.files.count - 1))")
+                }
+                state.file = file
+                state.skippingLines = line
+            } else {
+                state.skippingThrough = startAfter
+            }
         }
         var objects: [SourceObject] = []
         while objects.count < pageSize, state.file < manifest.files.count {
             let file = manifest.files[state.file]
             if let line = Self.nextLine(&state.pending) {
                 state.line += 1
-                if let object = try record(line, file: file, number: state.line) {
+                if state.line <= state.skippingLines { continue }
+                if var object = try record(line, file: file, number: state.line) {
+                    object.resumeToken = "\(state.file):\(state.line)"
                     if let skipping = state.skippingThrough {
                         if Array(skipping.utf8) == Array(object.key.utf8) { state.skippingThrough = nil }
                         continue
@@ -104,6 +121,14 @@ public actor ManifestSourceLister: SourceLister {
             throw ManifestError("s3://\(file.bucket)/\(file.key): MD5 \(md5) is not the manifest's \(expected)")
         }
         state = Position(file: state.file + 1, skippingThrough: state.skippingThrough, started: true)
+    }
+
+    /// `FILE:LINE`, a resume point of a manifest run.
+    static func position(_ text: String) -> (file: Int, line: Int)? {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.utf8.count <= 12 && $0.utf8.allSatisfy { (0x30...0x39).contains($0) } }),
+              let file = Int(parts[0]), let line = Int(parts[1]) else { return nil }
+        return (file, line)
     }
 
     /// Takes the first whole line (without its `\n` or `\r\n`) out of `pending`.

@@ -33,7 +33,7 @@ struct BackfillCommand: AsyncParsableCommand {
     @Option(help: "Objects migrated at once.")
     var concurrency = 64
 
-    @Option(help: "Resume the listing after this key (a previous run's resume point: every key up to it is done).")
+    @Option(help: "Resume the listing after this key (a previous run's resume point: every key up to it is done); with --manifest, FILE:LINE (every record up to that line of the manifest's file number FILE, from 0, is done).")
     var startAfter: String?
 
     @Flag(inversion: .prefixedNo, help: "Halve the objects in flight on S3 throttling (SlowDown, 503) and grow back by one per window of successes, within --concurrency (AIMD).")
@@ -57,7 +57,7 @@ struct BackfillCommand: AsyncParsableCommand {
     var listParallel: Int?
 
     @Option(help: ArgumentHelp("Read the objects from an S3 Inventory report (s3://bucket/…/manifest.json) or a plain CSV of bucket,key[,versionId] (s3://bucket/list.csv) instead of listing the bucket.",
-                               discussion: "The report's gzip-compressed CSV files are read in 8 MiB ranges in constant memory, each checked against the manifest's MD5checksum; keys are URL-decoded, rows of other buckets, non-current versions and delete markers are passed over. Works with --enqueue (the fleet shares the report), --dry-run, --shard and --start-after (the resume point: every record up to that key, in the report's order, is done)."))
+                               discussion: "The report's gzip-compressed CSV files are read in 8 MiB ranges in constant memory, each checked against the manifest's MD5checksum; keys are URL-decoded, rows of other buckets, non-current versions and delete markers are passed over. Works with --enqueue (the fleet shares the report), --dry-run and --shard. The resume point is FILE:LINE (the manifest's file number from 0, and a line of it): --start-after FILE:LINE reads on from there without reading the files before it again; --start-after KEY skips every record up to that key, in the report's order."))
     var manifest: String?
 
     @Flag(help: "Put one S3 event per object on SQS_QUEUE_URL for the worker fleet instead of copying.")

@@ -42,6 +42,12 @@ struct ManifestBackfillTests {
         // Resumed after the 10th record: the 16 after it.
         let resumed = try await fixture.run(["backfill", "--manifest", manifest, "--start-after", "image/avatar-10.png"])
         #expect(resumed.status == 0 && resumed.stdout.contains("listed            16"), "\(resumed.stdout)\(resumed.stderr)")
+        // From a FILE:LINE resume point: file 1 after its third line (its first record, the
+        // older version, the second record): the 11 after them, without reading file 0.
+        let positioned = try await fixture.run(["backfill", "--manifest", manifest, "--start-after", "1:3", "--dry-run"])
+        #expect(positioned.status == 0 && positioned.stdout.contains("would migrate     11"), "\(positioned.stdout)\(positioned.stderr)")
+        let beyond = try await fixture.run(["backfill", "--manifest", manifest, "--start-after", "7:1"])
+        #expect(beyond.status != 0 && "\(beyond.stdout)\(beyond.stderr)".contains("names 2 files"), "\(beyond.stdout)\(beyond.stderr)")
         let all = try await fixture.run(["backfill", "--manifest", manifest])
         #expect(all.status == 0, "\(all.stdout)\(all.stderr)")
         #expect(all.stdout.contains("listed            26") && all.stdout.contains("migrated          10"), "\(all.stdout)")
@@ -101,14 +107,20 @@ struct ManifestBackfillTests {
         for chunk in [7, 64, 1000] as [Int64] {
             let lister = ManifestSourceLister(client: fixture.s3, manifest: manifest, sourceBucket: fixture.sourceBucket, pageSize: 5, chunkSize: chunk)
             var keys: [String] = []
+            var tokens: [String] = []
             var token: String?
             repeat {
                 let page = try await lister.page(token: token, startAfter: nil)
                 keys += page.objects.map(\.key)
                 #expect(page.objects.allSatisfy { $0.size != nil && $0.eTag != nil })
+                tokens += page.objects.compactMap(\.resumeToken)
                 token = page.nextToken
             } while token != nil
             #expect(keys == Self.keys, "chunks of \(chunk)")
+            // FILE:LINE of each record: file 0 opens with another bucket's row, file 1 has an
+            // older version after its first record.
+            let half = Self.keys.count / 2
+            #expect(tokens == (0..<half).map { "0:\($0 + 2)" } + ["1:1"] + (1..<(Self.keys.count - half)).map { "1:\($0 + 2)" }, "\(tokens)")
         }
     }
 
