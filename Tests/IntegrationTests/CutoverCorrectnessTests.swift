@@ -70,8 +70,8 @@ struct CutoverCorrectnessTests {
         let result = try await fixture.run(["worker", "--drain"])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(try await fixture.keys(in: fixture.destinationBucket).isEmpty)
-        #expect(try await fixture.depth(queue) == 0)
-        #expect(try await fixture.depth(fixture.deadLetterURL!) == 1)
+        let (depth, deadLetters) = (try await fixture.depth(queue), try await fixture.depth(fixture.deadLetterURL!))
+        #expect(depth == 0 && deadLetters == 1, "queue \(depth), dead-letter queue \(deadLetters): \(result.stdout)")
     }
 
     // MARK: 3. Never move the destination back in time

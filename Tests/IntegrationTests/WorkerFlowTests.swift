@@ -64,7 +64,10 @@ struct WorkerFlowTests {
         #expect(try await fixture.depth(queue) == 0)
         #expect(try await fixture.depth(fixture.deadLetterURL!) == 3)
         #expect(try await fixture.paths().sorted() == ["avatar/avatar-12.png", "avatar/avatar-21.png", "avatar/avatar-41.png"])
-        #expect(result.stdout.contains("foreign-bucket=1"), "\(result.stdout)")
+        // Skipped at least once: on a loaded machine a message can outlive its 1 s visibility
+        // before its delete and be skipped again (at-least-once delivery).
+        let foreign = result.stdout.firstMatch(of: /foreign-bucket=(\d+)/).flatMap { Int($0.1) } ?? 0
+        #expect(foreign >= 1, "\(result.stdout)")
     }
 
     @Test func sigtermDuringALongPollExitsPromptlyAndCleanly() async throws {
