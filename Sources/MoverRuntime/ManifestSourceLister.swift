@@ -3,7 +3,7 @@ import Gzip
 public import MoverCore
 
 /// The backfill's source for `--manifest`: the objects an S3 Inventory report (or a plain
-/// Batch Operations CSV) names, read file by file in ranged GETs of 8 MiB, decompressed and
+/// Batch Operations CSV) names, read file by file in ranged GETs of 8 MiB, inflated 64 KiB at a time and
 /// split into records as they arrive, so memory stays constant however large the report.
 ///
 /// Each Inventory file's MD5 is checked against the manifest when the file ends; a mismatch, a
@@ -21,7 +21,14 @@ public actor ManifestSourceLister: SourceLister {
         var file = 0
         var offset: Int64 = 0
         var line = 0
+        /// The current GET's bytes, fed to the inflater 64 KiB at a time from `fed` on.
+        var compressed: [UInt8] = []
+        var fed = 0
+        /// The GETs have reached the file's end.
+        var read = false
+        /// Text not yet split into lines, from `consumed` on.
         var pending: [UInt8] = []
+        var consumed = 0
         var inflater: GzipInflater?
         var md5 = MD5Stream()
         var skippingThrough: String?
@@ -65,7 +72,7 @@ public actor ManifestSourceLister: SourceLister {
         var objects: [SourceObject] = []
         while objects.count < pageSize, state.file < manifest.files.count {
             let file = manifest.files[state.file]
-            if let line = Self.nextLine(&state.pending) {
+            if let line = Self.nextLine(&state) {
                 state.line += 1
                 if state.line <= state.skippingLines { continue }
                 if var object = try record(line, file: file, number: state.line) {
@@ -78,8 +85,26 @@ public actor ManifestSourceLister: SourceLister {
                 }
                 continue
             }
-            // The pending bytes hold no whole line: read on, or finish the file.
-            if let size = file.size, state.offset >= size {
+            // No whole line pending: inflate the next 64 KiB (so the text held stays small
+            // however well the file compresses), or read on, or finish the file.
+            if state.pending.count - state.consumed > Self.maxLineLength {
+                throw ManifestError("s3://\(file.bucket)/\(file.key) line \(state.line + 1) is longer than 1 MiB")
+            }
+            if state.fed < state.compressed.count {
+                let end = min(state.fed + Self.feedSize, state.compressed.count)
+                let input = Array(state.compressed[state.fed..<end])
+                state.fed = end
+                if end == state.compressed.count { (state.compressed, state.fed) = ([], 0) }
+                if state.consumed > 0 { state.pending.removeSubrange(0..<state.consumed); state.consumed = 0 }
+                if file.gzip {
+                    if state.inflater == nil { state.inflater = try GzipInflater() }
+                    state.pending += try state.inflater!.feed(input)
+                } else {
+                    state.pending += input
+                }
+                continue
+            }
+            if state.read || (file.size.map { state.offset >= $0 } ?? false) {
                 try Self.finish(file, &state)
                 continue
             }
@@ -93,15 +118,9 @@ public actor ManifestSourceLister: SourceLister {
             }
             state.offset += Int64(chunk.count)
             state.md5.update(chunk)
-            if file.gzip {
-                if state.inflater == nil { state.inflater = try GzipInflater() }
-                state.pending += try state.inflater!.feed(chunk)
-            } else {
-                state.pending += chunk
-            }
-            if chunk.isEmpty || (total.map { state.offset >= $0 } ?? false) {
-                if file.size == nil { try Self.finish(file, &state) }
-            }
+            state.compressed = chunk
+            state.fed = 0
+            if chunk.isEmpty || (total.map { state.offset >= $0 } ?? false) { state.read = true }
         }
         let next = state.file < manifest.files.count ? "\(state.file):\(state.line)" : nil
         return SourcePage(objects: objects, nextToken: next)
@@ -109,7 +128,7 @@ public actor ManifestSourceLister: SourceLister {
 
     /// The file has been read: its last line, its MD5, and on to the next file.
     private static func finish(_ file: InventoryManifest.File, _ state: inout Position) throws {
-        if !state.pending.isEmpty {
+        if state.pending.count > state.consumed {
             state.pending.append(UInt8(ascii: "\n"))  // a last line without its newline
             return
         }
@@ -131,11 +150,16 @@ public actor ManifestSourceLister: SourceLister {
         return (file, line)
     }
 
-    /// Takes the first whole line (without its `\n` or `\r\n`) out of `pending`.
-    private static func nextLine(_ pending: inout [UInt8]) -> [UInt8]? {
-        guard let newline = pending.firstIndex(of: UInt8(ascii: "\n")) else { return nil }
-        var line = Array(pending[..<newline])
-        pending.removeSubrange(...newline)
+    /// How much compressed input is inflated at once.
+    static let feedSize = 64 * 1024
+    /// The longest record read: a file of one endless line is refused, not held.
+    static let maxLineLength = 1024 * 1024
+
+    /// Takes the next whole line (without its `\n` or `\r\n`) of the pending text.
+    private static func nextLine(_ state: inout Position) -> [UInt8]? {
+        guard let newline = state.pending[state.consumed...].firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+        var line = Array(state.pending[state.consumed..<newline])
+        state.consumed = newline + 1
         if line.last == UInt8(ascii: "\r") { line.removeLast() }
         return line
     }
