@@ -12,8 +12,10 @@ public struct STSClient: Sendable {
     public let endpoint: Endpoint
     public let region: String
     let http: HTTPClient
-    /// Total timeout per call.
-    public var requestTimeout: Duration = .seconds(10)
+    /// Total timeout per call: 30 s, as the S3 and SQS clients' (botocore waits a minute for an
+    /// answer). A refresh that times out costs little, since the refresher serves the current
+    /// credentials meanwhile; a short limit would only fail a start against a busy endpoint.
+    public var requestTimeout: Duration = .seconds(30)
 
     /// Creates a client that posts to `endpoint`.
     public init(endpoint: Endpoint, region: String, http: HTTPClient) {

@@ -70,8 +70,12 @@ struct CutoverCorrectnessTests {
         let result = try await fixture.run(["worker", "--drain"])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(try await fixture.keys(in: fixture.destinationBucket).isEmpty)
-        let (depth, deadLetters) = (try await fixture.depth(queue), try await fixture.depth(fixture.deadLetterURL!))
-        #expect(depth == 0 && deadLetters == 1, "queue \(depth), dead-letter queue \(deadLetters): \(result.stdout)")
+        // The hostile message is in the dead-letter queue. On a loaded machine an event handled
+        // earlier can outlive its 1 s visibility often enough to follow it there (at-least-once
+        // delivery), so the dead letters are read, not counted.
+        #expect(try await fixture.depth(queue) == 0)
+        let deadLetters = try await fixture.drainedBodies(fixture.deadLetterURL!)
+        #expect(deadLetters.filter { $0 == body }.count == 1, "\(deadLetters): \(result.stdout)")
     }
 
     // MARK: 3. Never move the destination back in time
@@ -235,7 +239,12 @@ struct CutoverCorrectnessTests {
         let paths = try await fixture.paths()
         #expect(paths.filter { $0.hasPrefix("avatar/") }.count == 12 && paths.contains(long), "\(paths)")
         #expect(try await fixture.depth(queue) == 0)
-        #expect(try await fixture.depth(fixture.deadLetterURL!) == 1)
+        // Only the overflowing object's event is a dead letter (a neighbour that outlived its 1 s
+        // visibility on a loaded machine may follow it there after it was handled; see above).
+        let deadLetters = try await fixture.drainedBodies(fixture.deadLetterURL!)
+        // Its key arrives URL-encoded (image%2Fyyy…), and the file name needs no encoding.
+        let fileName = String(long.dropFirst("image/".count))
+        #expect(deadLetters.filter { $0.contains(fileName) }.count == 1, "\(deadLetters)")
     }
 
     /// Polls `condition` until it holds (at most `timeout`): waits on observable state, not on time.

@@ -51,18 +51,24 @@ struct WorkerFlowTests {
 
         let directory = Stack.root.appendingPathComponent("sample-events")
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+        var sampleOf: [String: String] = [:]  // body → file name
         for file in files {
             let body = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
                 .replacingOccurrences(of: "legacy-avatars", with: fixture.sourceBucket)
                 .replacingOccurrences(of: "\"0123456789abcdef0123456789abcdef\"", with: "\"\(realETag)\"")
+            sampleOf[body] = file
             try await fixture.sqs.sendMessage(queueURL: queue, body: body)
         }
         let result = try await fixture.run(["worker", "--drain"])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         // The three malformed samples (one with a header-injecting eTag) end in the dead-letter
-        // queue; everything else was deleted.
+        // queue; everything else was deleted. On a loaded machine a well-formed sample can outlive
+        // its 1 s visibility often enough to follow them there after it was handled (at-least-once
+        // delivery; the rows below show its effect), so the dead letters are read, not counted.
         #expect(try await fixture.depth(queue) == 0)
-        #expect(try await fixture.depth(fixture.deadLetterURL!) == 3)
+        let deadLetters = try await fixture.drainedBodies(fixture.deadLetterURL!).map { sampleOf[$0] ?? "unknown: \($0)" }
+        #expect(deadLetters.filter { $0.hasPrefix("malformed-") }.sorted() ==
+                ["malformed-hostile-etag.json", "malformed-not-json.txt", "malformed-wrong-shape.json"], "\(deadLetters)")
         #expect(try await fixture.paths().sorted() == ["avatar/avatar-12.png", "avatar/avatar-21.png", "avatar/avatar-41.png"])
         // Skipped at least once: on a loaded machine a message can outlive its 1 s visibility
         // before its delete and be skipped again (at-least-once delivery).

@@ -140,6 +140,17 @@ struct Fixture {
         return keys
     }
 
+    /// The bodies of every message in a queue, received and left invisible (30 s) so that each
+    /// is read once; for a dead-letter queue no worker polls.
+    func drainedBodies(_ url: String) async throws -> [String] {
+        var bodies: [String] = []
+        while true {
+            let batch = try await sqs.receiveMessages(queueURL: url, maxMessages: 10, waitSeconds: 1, visibilityTimeout: 30)
+            if batch.isEmpty { return bodies }
+            bodies += batch.map(\.body)
+        }
+    }
+
     /// Messages waiting in a queue (visible + in flight).
     func depth(_ url: String) async throws -> Int {
         let attributes = try await sqs.queueAttributes(queueURL: url, names: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])
