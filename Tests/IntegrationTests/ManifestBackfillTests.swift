@@ -78,6 +78,22 @@ struct ManifestBackfillTests {
         #expect(result.status == 0 && result.stdout.contains("migrated          26"), "\(result.stdout)\(result.stderr)")
     }
 
+    /// A record longer than 1 MiB (no CSV row of S3's is: a key is at most 1,024 bytes) stops
+    /// the listing with its line number instead of growing the text held without bound.
+    @Test func aRecordLongerThanOneMiBStopsTheRun() async throws {
+        let fixture = try await Fixture.make("manifest-long", server: .moto)
+        let keys = ["image/avatar-1.png", "image/avatar-2.png"]
+        for key in keys {
+            try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: key, body: Array(key.utf8), contentType: "image/png")
+        }
+        try await fixture.insertRows(keys)
+        let csv = keys.map { "\(fixture.sourceBucket),\($0)\n" }.joined() + "\(fixture.sourceBucket),image/" + String(repeating: "x", count: 1_200_000)
+        try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: "batch/long.csv", body: Array(csv.utf8), contentType: "text/csv")
+        let result = try await fixture.run(["backfill", "--manifest", "s3://\(fixture.sourceBucket)/batch/long.csv"])
+        #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("line 3 is longer than 1 MiB"), "\(result.stdout)\(result.stderr)")
+    }
+
     /// The fleet shares the report: one event per record on the queue, and the workers copy.
     @Test func aReportCanBeEnqueuedForTheWorkers() async throws {
         let fixture = try await Fixture.make("manifest-enqueue", queue: true)
