@@ -45,7 +45,9 @@ struct LedgerTests {
     }
 
     @Test func theWorkerRecordsEachEventsObject() async throws {
-        let fixture = try await Fixture.make("ledger-worker", queue: true)
+        // One line per event below: a visibility timeout no heartbeat can miss on a loaded
+        // machine, so no event is handled twice.
+        let fixture = try await Fixture.make("ledger-worker", queue: true, visibilityTimeout: 30)
         try await fixture.insertRows(["image/live.png"])
         try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: "image/live.png", body: Array("live".utf8), contentType: "image/png")
         try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: "image/missing-row.png", body: Array("x".utf8), contentType: "image/png")

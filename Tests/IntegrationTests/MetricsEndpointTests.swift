@@ -28,7 +28,9 @@ struct MetricsEndpointTests {
     }
 
     @Test func countersMoveAndProbesAnswerWhileTheWorkerRuns() async throws {
-        let fixture = try await Fixture.make("metrics", queue: true)
+        // Exact counts below: a visibility timeout no heartbeat can miss on a loaded machine, so
+        // no event is handled twice (the redelivery tests use 1 s on purpose).
+        let fixture = try await Fixture.make("metrics", queue: true, visibilityTimeout: 30)
         let port = freeLoopbackPort()
         let base = "http://127.0.0.1:\(port)"
         var environment = fixture.environment
