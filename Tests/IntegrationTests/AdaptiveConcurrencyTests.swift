@@ -14,12 +14,7 @@ struct AdaptiveConcurrencyTests {
     func throttledFraction(adaptive: Bool) async throws -> (fraction: Double, elapsed: Duration) {
         let fixture = try await Fixture.make(adaptive ? "aimd" : "fixedwindow", server: .moto)
         let keys = (1...Self.objects).map { "image/avatar-\($0).png" }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for key in keys {
-                group.addTask { try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: key, body: Array(key.utf8), contentType: "image/png") }
-            }
-            try await group.waitForAll()
-        }
+        try await fixture.putAvatars(keys)
         try await fixture.insertRows(keys)
         // S3-like: a copy takes 100 ms, so at most rate × 0.1 s = 5 copies in flight are admitted.
         let proxy = try await FaultProxy(upstream: Stack.moto, cycle: ["rate=\(Self.rate)", "latency=100"])

@@ -16,12 +16,7 @@ struct FaultTests {
     static func backlog(_ fixture: Fixture, count: Int) async throws -> [String] {
         let keys = (1...count).map { "image/avatar-\($0).png" }
         try await fixture.insertRows(keys)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for key in keys {
-                group.addTask { try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: key, body: Array(key.utf8), contentType: "image/png") }
-            }
-            try await group.waitForAll()
-        }
+        try await fixture.putAvatars(keys)
         return keys
     }
 

@@ -12,13 +12,7 @@ struct ParallelListingTests {
         let fixture = try await Fixture.make("parallel-list", server: server)
         var keys = (1...1500).map { "image/avatar-\($0).png" }
         keys += ["image/a.png", "image/b c.png", "image/Z.png", "image/0.png", "image/~.png", "image/é.png", "image/zz/deep.png"]
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for (index, key) in keys.enumerated() {
-                group.addTask { try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: key, body: Array(key.utf8), contentType: "image/png") }
-                if index % 64 == 63 { try await group.waitForAll() }
-            }
-            try await group.waitForAll()
-        }
+        try await fixture.putAvatars(keys)
         try await fixture.insertRows(keys)
         let ledger = FileManager.default.temporaryDirectory.appendingPathComponent("parallel-\(UUID().uuidString).jsonl").path
         defer { try? FileManager.default.removeItem(atPath: ledger) }

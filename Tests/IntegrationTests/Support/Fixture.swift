@@ -133,6 +133,19 @@ struct Fixture {
         for path in paths { try await database.execute("INSERT INTO \(table) (path) VALUES ($1)", [path]) }
     }
 
+    /// Uploads one small PNG-typed object per key (its bytes are the key's) to the source
+    /// bucket, at most `inFlight` at once: moto answers each on a new connection, and hundreds
+    /// at once overflow its listen backlog on a loaded machine (connects time out).
+    func putAvatars(_ keys: [String], inFlight: Int = 16) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, key) in keys.enumerated() {
+                if index >= inFlight { try await group.next() }
+                group.addTask { try await self.s3.putObject(bucket: self.sourceBucket, key: key, body: Array(key.utf8), contentType: "image/png") }
+            }
+            try await group.waitForAll()
+        }
+    }
+
     /// Every key in a bucket, in listing order.
     func keys(in bucket: String) async throws -> [String] {
         var keys: [String] = []
