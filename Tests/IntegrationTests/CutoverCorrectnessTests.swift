@@ -118,9 +118,7 @@ struct CutoverCorrectnessTests {
         defer { proxy.stop() }
         let fixture = try await Fixture.make("html200", server: .rclone)
         let keys = (1...12).map { "image/avatar-\($0).png" }
-        for key in keys {
-            try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: key, body: Array(key.utf8), contentType: "image/png")
-        }
+        try await fixture.putAvatars(keys)
         try await fixture.insertRows(keys)
         let backfill = try await fixture.run(["backfill", "--concurrency", "4"], overriding: ["AWS_ENDPOINT_URL_S3": proxy.url])
         #expect(backfill.status == 0, "\(backfill.stdout)\(backfill.stderr)")
@@ -203,9 +201,7 @@ struct CutoverCorrectnessTests {
         let long = "image/" + String(repeating: "x", count: 30 - "image/".count - ".png".count) + ".png"
         #expect(long.count == 30)
         let keys = (1...40).map { "image/avatar-\($0).png" } + [long]
-        for key in keys {
-            try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: key, body: Array(key.utf8), contentType: "image/png")
-        }
+        try await fixture.putAvatars(keys)
         try await fixture.insertRows(keys)
         let reportPath = FileManager.default.temporaryDirectory.appendingPathComponent("\(fixture.name)-report.jsonl").path
         defer { try? FileManager.default.removeItem(atPath: reportPath) }
@@ -231,9 +227,7 @@ struct CutoverCorrectnessTests {
         let long = "image/" + String(repeating: "y", count: 30 - "image/".count - ".png".count) + ".png"
         let keys = (1...12).map { "image/avatar-\($0).png" } + [long]
         try await fixture.insertRows(keys)
-        for key in keys {
-            try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: key, body: Array(key.utf8), contentType: "image/png")
-        }
+        try await fixture.putAvatars(keys)
         let result = try await fixture.run(["worker", "--drain", "--concurrency", "32"])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         let paths = try await fixture.paths()

@@ -30,9 +30,7 @@ struct ManifestBackfillTests {
 
     @Test func anInventoryReportMigratesEveryObjectItNames() async throws {
         let fixture = try await Fixture.make("manifest", server: .moto)
-        for key in Self.keys {
-            try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: key, body: Array(key.utf8), contentType: "image/png")
-        }
+        try await fixture.putAvatars(Self.keys)
         try await fixture.insertRows(Self.keys)
         let manifest = try await report(fixture, Self.keys, prefix: "inventory/2026-12-03")
 
@@ -57,9 +55,7 @@ struct ManifestBackfillTests {
 
     @Test func aFileWhoseMD5IsNotTheManifestsStopsTheRun() async throws {
         let fixture = try await Fixture.make("manifest-md5", server: .moto)
-        for key in Self.keys {
-            try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: key, body: Array(key.utf8), contentType: "image/png")
-        }
+        try await fixture.putAvatars(Self.keys)
         let manifest = try await report(fixture, Self.keys, prefix: "inventory/bad", badMD5: true)
         let result = try await fixture.run(["backfill", "--manifest", manifest])
         #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
@@ -68,9 +64,7 @@ struct ManifestBackfillTests {
 
     @Test func aPlainBatchOperationsCSVWorksToo() async throws {
         let fixture = try await Fixture.make("manifest-csv", server: .moto)
-        for key in Self.keys {
-            try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: key, body: Array(key.utf8), contentType: "image/png")
-        }
+        try await fixture.putAvatars(Self.keys)
         try await fixture.insertRows(Self.keys)
         let manifest = try await report(fixture, Self.keys, prefix: "batch")
         let csv = manifest.replacingOccurrences(of: "manifest.json", with: "list.csv")
@@ -83,9 +77,7 @@ struct ManifestBackfillTests {
     @Test func aRecordLongerThanOneMiBStopsTheRun() async throws {
         let fixture = try await Fixture.make("manifest-long", server: .moto)
         let keys = ["image/avatar-1.png", "image/avatar-2.png"]
-        for key in keys {
-            try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: key, body: Array(key.utf8), contentType: "image/png")
-        }
+        try await fixture.putAvatars(keys)
         try await fixture.insertRows(keys)
         let csv = keys.map { "\(fixture.sourceBucket),\($0)\n" }.joined() + "\(fixture.sourceBucket),image/" + String(repeating: "x", count: 1_200_000)
         try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: "batch/long.csv", body: Array(csv.utf8), contentType: "text/csv")
@@ -97,9 +89,7 @@ struct ManifestBackfillTests {
     /// The fleet shares the report: one event per record on the queue, and the workers copy.
     @Test func aReportCanBeEnqueuedForTheWorkers() async throws {
         let fixture = try await Fixture.make("manifest-enqueue", queue: true)
-        for key in Self.keys {
-            try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: key, body: Array(key.utf8), contentType: "image/png")
-        }
+        try await fixture.putAvatars(Self.keys)
         try await fixture.insertRows(Self.keys)
         #expect(try await fixture.run(["worker", "--drain"]).status == 0)  // the uploads' own notifications
         try await fixture.database.execute("UPDATE \(fixture.table) SET path = replace(path, 'avatar/', 'image/')")
@@ -114,9 +104,7 @@ struct ManifestBackfillTests {
     /// Read in ranges of a few bytes, pages of 5: records and gzip members span every boundary.
     @Test func tinyRangesAndPagesYieldTheSameObjects() async throws {
         let fixture = try await Fixture.make("manifest-tiny", server: .moto)
-        for key in Self.keys {
-            try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: key, body: Array(key.utf8), contentType: "image/png")
-        }
+        try await fixture.putAvatars(Self.keys)
         let url = try await report(fixture, Self.keys, prefix: "tiny")
         let (bucket, key) = try #require(InventoryManifest.location(url))
         let manifest = try InventoryManifest.parse(try await fixture.s3.getObject(bucket: bucket, key: key), inventoryBucket: bucket)

@@ -9,9 +9,7 @@ struct ShardingTests {
     @Test func threeShardsAtOnceCopyEveryObjectExactlyOnce() async throws {
         let fixture = try await Fixture.make("shards", server: .moto)
         let keys = (1...90).map { "image/avatar-\($0).png" }
-        for key in keys {
-            try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: key, body: Array(key.utf8), contentType: "image/png")
-        }
+        try await fixture.putAvatars(keys)
         try await fixture.insertRows(keys)
         let ledgers = (0..<3).map { FileManager.default.temporaryDirectory.appendingPathComponent("shard-\($0)-\(UUID().uuidString).jsonl").path }
         defer { ledgers.forEach { try? FileManager.default.removeItem(atPath: $0) } }
