@@ -90,25 +90,27 @@ let package = Package(
         ]),
 
         // MARK: Tests.
+        // What every test target shares: the one deadline-bound wait.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "MoverCoreTests", dependencies: [
-            "MoverCore", "StrictJSON", .product(name: "PropertyBased", package: "swift-property-based"),
+            "MoverCore", "TestSupport", "StrictJSON", .product(name: "PropertyBased", package: "swift-property-based"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "StrictJSONTests", dependencies: ["StrictJSON"]),
         .testTarget(name: "ObservabilityTests", dependencies: [
-            "Observability", "CurlHTTP", .product(name: "Metrics", package: "swift-metrics"),
+            "Observability", "CurlHTTP", "TestSupport", .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"), .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "AWSTests", dependencies: ["AWS", "CurlHTTP", "StrictJSON", .product(name: "Logging", package: "swift-log")], exclude: ["golden_sigv4.py"]),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"]),
-        .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP"]),
+        .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),
         .testTarget(name: "MoverRuntimeTests", dependencies: [
             "MoverRuntime", "MoverCore", "AWS", "Postgres", "CurlHTTP", "StrictJSON",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
-        .testTarget(name: "IntegrationTests", dependencies: ["MoverRuntime", "MoverCore", "AWS", "Postgres", "CurlHTTP"],
+        .testTarget(name: "IntegrationTests", dependencies: ["MoverRuntime", "MoverCore", "AWS", "Postgres", "CurlHTTP", "TestSupport"],
                     exclude: ["Support/fault_proxy.py", "Support/credential_endpoints.py", "Support/iam_enforced_moto.py",
                               "Support/inventory_report.py"]),
     ]

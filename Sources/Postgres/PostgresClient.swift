@@ -34,8 +34,9 @@ public final class PostgresClient: Sendable {
                     return (job, false)
                 }
                 if let job {
-                    job.run(state)
-                    jobs.mutex.withLock { $0.running = nil }
+                    // The call state is cleared before the caller resumes: once `execute` has
+                    // returned, `currentCallDuration` no longer shows that call.
+                    job.run(state) { jobs.mutex.withLock { $0.running = nil } }
                 } else if stop {
                     state.close()
                     return
@@ -64,7 +65,11 @@ public final class PostgresClient: Sendable {
                     guard !queue.shutDown else { return false }
                     queue.jobs.append(PostgresJobQueue.Job(
                         id: id,
-                        run: { state in call.resume(with: Result { try state.run(body, isCancelled: { call.isCancelRequested }) }) },
+                        run: { state, finished in
+                            let result = Result { try state.run(body, isCancelled: { call.isCancelRequested }) }
+                            finished()
+                            call.resume(with: result)
+                        },
                         abandon: { call.resume(with: .failure(CancellationError())) }))
                     return true
                 }
@@ -128,8 +133,9 @@ public final class PostgresClient: Sendable {
 final class PostgresJobQueue: Sendable {
     struct Job: Sendable {
         var id: Int
-        /// Runs on the dedicated thread and resumes the caller.
-        var run: @Sendable (PostgresWorkerState) -> Void
+        /// Runs on the dedicated thread, calls `finished` (which clears the running state), then
+        /// resumes the caller.
+        var run: @Sendable (_ state: PostgresWorkerState, _ finished: () -> Void) -> Void
         /// Resumes the caller with `CancellationError` instead (the job never runs).
         var abandon: @Sendable () -> Void
     }

@@ -1,7 +1,7 @@
 import AWS
 import Testing
 
-@Suite struct AWSEnvironmentTests {
+@Suite(.timeLimit(.minutes(2))) struct AWSEnvironmentTests {
     @Test func regionFromAWSRegionThenDefault() throws {
         #expect(try AWSEnvironment(environment: ["AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "us-east-1"]).region == "eu-west-1")
         #expect(try AWSEnvironment(environment: ["AWS_DEFAULT_REGION": "us-west-2"]).region == "us-west-2")

@@ -1,7 +1,7 @@
 import AWS
 import Testing
 
-@Suite struct AWSProfileFilesTests {
+@Suite(.timeLimit(.minutes(2))) struct AWSProfileFilesTests {
     let config = """
     # comment
     [default]

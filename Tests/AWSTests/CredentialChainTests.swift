@@ -5,7 +5,7 @@ import Testing
 
 /// Which provider the chain picks, and the configuration errors it reports. No network: the
 /// providers are only chosen here; fetching is tested against moto and a stub in IntegrationTests.
-@Suite struct CredentialChainTests {
+@Suite(.timeLimit(.minutes(2))) struct CredentialChainTests {
     let http = HTTPClient()
     let noFiles = AWSProfileFiles(config: "", credentials: "", profile: nil)
 

@@ -1,7 +1,7 @@
 import Testing
 @testable import AWS
 
-@Suite struct DigestTests {
+@Suite(.timeLimit(.minutes(2))) struct DigestTests {
     @Test func sha256OfKnownInputs() {
         #expect(Digest.hex(Digest.sha256("")) == Digest.emptySHA256)
         #expect(Digest.hex(Digest.sha256("abc")) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")

@@ -2,7 +2,7 @@ import AWS
 import FoundationEssentials
 import Testing
 
-@Suite struct ISO8601TimestampTests {
+@Suite(.timeLimit(.minutes(2))) struct ISO8601TimestampTests {
     @Test func parsesTheFormsCredentialEndpointsUse() {
         #expect(ISO8601Timestamp.parse("1970-01-01T00:00:00Z") == Date(timeIntervalSince1970: 0))
         #expect(ISO8601Timestamp.parse("2026-11-25T10:00:00Z") == Date(timeIntervalSince1970: 1_795_600_800))

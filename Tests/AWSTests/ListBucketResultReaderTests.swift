@@ -2,7 +2,7 @@
 import Testing
 
 /// The streaming listing reader must read what the document parser read, on every server's style.
-@Suite struct ListBucketResultReaderTests {
+@Suite(.timeLimit(.minutes(2))) struct ListBucketResultReaderTests {
     /// The same fields through the libxml2 document and `XMLElement`, for comparison.
     static func viaDocument(_ text: String) throws -> ListBucketResultReader.Page {
         let root = try XMLElement.parse(Array(text.utf8))

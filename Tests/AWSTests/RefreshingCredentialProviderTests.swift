@@ -29,7 +29,7 @@ private final class TestClock: Sendable {
     func advance(_ delta: Double) { seconds.withLock { $0 += delta } }
 }
 
-@Suite struct RefreshingCredentialProviderTests {
+@Suite(.timeLimit(.minutes(2))) struct RefreshingCredentialProviderTests {
     @Test func concurrentCallersShareOneFetch() async throws {
         let clock = TestClock()
         let upstream = CountingProvider(clock: clock, lifetime: 3600)

@@ -3,7 +3,7 @@ import CurlHTTP
 import Testing
 
 /// The fast path for CopyObject's answer must agree with libxml2, and leave everything unusual to it.
-@Suite struct S3CopyResultTests {
+@Suite(.timeLimit(.minutes(2))) struct S3CopyResultTests {
     func fast(_ text: String) -> String?? { S3Client.plainCopyResultETag(Array(text.utf8)) }
 
     @Test func plainAnswersAreReadWithoutAParser() {

@@ -1,7 +1,7 @@
 import AWS
 import Testing
 
-@Suite struct S3ErrorTests {
+@Suite(.timeLimit(.minutes(2))) struct S3ErrorTests {
     @Test func classifiesThrottlingAndServerErrors() {
         #expect(S3Error(code: "SlowDown", status: 503, message: "", operation: "CopyObject").isThrottling)
         #expect(S3Error(code: "InternalError", status: 500, message: "", operation: "CopyObject").isRetryable)

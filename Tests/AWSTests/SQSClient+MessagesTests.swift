@@ -4,7 +4,7 @@ import Testing
 
 /// ReceiveMessage and batch answers are read with the strict parser; these pin the shapes
 /// accepted and refused.
-@Suite struct SQSClientMessagesTests {
+@Suite(.timeLimit(.minutes(2))) struct SQSClientMessagesTests {
     func json(_ text: String) throws -> JSONValue { try JSONParser.parse(text) }
 
     @Test func readsReceivedMessagesAndTheirAttributes() throws {

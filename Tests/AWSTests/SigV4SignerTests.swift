@@ -1,7 +1,7 @@
 @testable import AWS
 import Testing
 
-@Suite struct SigV4SignerTests {
+@Suite(.timeLimit(.minutes(2))) struct SigV4SignerTests {
     static let suiteCredentials = AWSCredentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
     /// 2015-08-30T12:36:00Z, the date of AWS's SigV4 test suite.
     static let suiteDate = AMZDate(secondsSince1970: 1_440_938_160)
@@ -133,7 +133,7 @@ import Testing
     }
 }
 
-@Suite struct SigV4HeaderValueTests {
+@Suite(.timeLimit(.minutes(2))) struct SigV4HeaderValueTests {
     @Test(arguments: [
         ("application/json", "application/json"),
         ("  padded  ", "padded"),

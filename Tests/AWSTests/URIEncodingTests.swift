@@ -1,7 +1,7 @@
 import AWS
 import Testing
 
-@Suite struct URIEncodingTests {
+@Suite(.timeLimit(.minutes(2))) struct URIEncodingTests {
     @Test func encodesEverythingButUnreserved() {
         #expect(URIEncoding.encode("AZaz09-._~") == "AZaz09-._~")
         #expect(URIEncoding.encode("a b+c/d%e") == "a%20b%2Bc%2Fd%25e")

@@ -1,7 +1,7 @@
 import AWS
 import Testing
 
-@Suite struct XMLElementTests {
+@Suite(.timeLimit(.minutes(2))) struct XMLElementTests {
     @Test func parsesNamespacedListing() throws {
         let xml = """
         <?xml version="1.0" encoding="UTF-8"?>

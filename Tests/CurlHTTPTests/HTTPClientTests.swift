@@ -1,8 +1,9 @@
 import CurlHTTP
 import Foundation
 import Testing
+import TestSupport
 
-@Suite struct HTTPClientTests {
+@Suite(.timeLimit(.minutes(2))) struct HTTPClientTests {
     @Test func refusedConnectionIsATransientTransportError() async {
         let client = HTTPClient()
         defer { client.shutdown() }
@@ -46,16 +47,17 @@ import Testing
     }
 
     @Test func cancellationAbandonsTheTransferAtOnce() async throws {
-        // A listening socket that never answers stands in for a 20 s long poll.
+        // A server that reads the request and never answers stands in for a 20 s long poll.
         let server = try SilentServer()
         defer { server.close() }
+        let received = server.holdFirstRequest()
         let client = HTTPClient()
         defer { client.shutdown() }
         let started = ContinuousClock.now
         let task = Task {
             try await client.execute(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(server.port)/", timeout: .seconds(30)))
         }
-        try await Task.sleep(for: .milliseconds(200))
+        try await received.wait()  // the transfer is under way
         task.cancel()
         await #expect(throws: CancellationError.self) { try await task.value }
         #expect(ContinuousClock.now - started < .seconds(5))
@@ -104,6 +106,22 @@ final class SilentServer: @unchecked Sendable {
     }
 
     func close() { _ = Glibc.close(socket) }
+
+    /// Reads the first connection's request, opens the returned latch, and never answers
+    /// (the connection is held until the client hangs up).
+    func holdFirstRequest() -> Latch {
+        let listener = socket, received = Latch()
+        Thread.detachNewThread {
+            let connection = accept(listener, nil, nil)
+            guard connection >= 0 else { return }
+            defer { _ = Glibc.close(connection) }
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            guard read(connection, &buffer, buffer.count) > 0 else { return }
+            received.open()
+            while read(connection, &buffer, buffer.count) > 0 {}
+        }
+        return received
+    }
 
     /// Answers the first connection with a 1 GiB body, written until the client hangs up.
     func streamForever() {

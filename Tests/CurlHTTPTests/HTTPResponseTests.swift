@@ -1,7 +1,7 @@
 import Testing
 @testable import CurlHTTP
 
-@Suite struct HTTPResponseTests {
+@Suite(.timeLimit(.minutes(2))) struct HTTPResponseTests {
     /// Header lines as libcurl hands them over: CRLF-terminated, then the blank line.
     static let received = HTTPResponse(status: 200, headerLines: Array("""
         Content-Type:  application/xml \r

@@ -5,7 +5,7 @@ import Testing
 /// AIMD: behind a proxy that admits a fixed rate of copies and answers the rest 503 SlowDown, a
 /// backfill at --concurrency 256 narrows its window and is throttled far less often than the
 /// same backfill with a fixed window.
-@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
+@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"), .timeLimit(.minutes(5)))
 struct AdaptiveConcurrencyTests {
     static let objects = 300
     static let rate = 50

@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// seed → verify (incomplete) → backfill → verify (complete), through the real binary.
-@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
+@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"), .timeLimit(.minutes(5)))
 struct BackfillFlowTests {
     @Test(arguments: [S3Server.moto, S3Server.rclone])
     func seedBackfillVerify(server: S3Server) async throws {

@@ -5,7 +5,7 @@ import Testing
 /// Buckets in different regions: each request is signed for its bucket's region, discovered
 /// with HeadBucket or set; a wrong setting is one clear line. A proxy in front of moto answers as
 /// S3 does for a request signed for the wrong region (301 PermanentRedirect, x-amz-bucket-region).
-@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
+@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"), .timeLimit(.minutes(5)))
 struct BucketRegionTests {
     /// A destination bucket in eu-west-1 (the fixture's own are in us-east-1).
     static func europeanBucket(_ fixture: Fixture) async throws -> String {

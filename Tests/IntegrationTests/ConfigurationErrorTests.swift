@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// Bad settings and bad credentials: a clear one-line error, a distinct exit code, nothing touched.
-@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
+@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"), .timeLimit(.minutes(5)))
 struct ConfigurationErrorTests {
     @Test func missingSettingNamesVariableAndFlag() async throws {
         let fixture = try await Fixture.make("missing", server: .rclone)

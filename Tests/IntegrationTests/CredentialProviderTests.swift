@@ -2,11 +2,12 @@ import AWS
 import Foundation
 import Logging
 import Testing
+import TestSupport
 
 /// Each link of the default credential chain fetching real credentials: web identity and
 /// AssumeRole from moto's STS, container credentials and IMDSv2 from a local stub. The binary
 /// runs a backfill with nothing but that link configured.
-@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
+@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"), .timeLimit(.minutes(5)))
 struct CredentialProviderTests {
     /// The environment of `fixture` without its access keys, plus `extra`.
     func keyless(_ fixture: Fixture, _ extra: [String: String?]) -> [String: String?] {
@@ -125,8 +126,11 @@ struct CredentialProviderTests {
         let first = try await resolved.provider.credentials()
         let again = try await resolved.provider.credentials()
         #expect(first == again)
-        try await Task.sleep(for: .milliseconds(4500))
-        let refreshed = try await resolved.provider.credentials()
+        // Four seconds on, 300 s of validity remain: inside the refresh margin.
+        let refreshed = try await waitForValue("the credentials to be refreshed", timeout: .seconds(30), every: .milliseconds(250)) {
+            let current = try await resolved.provider.credentials()
+            return current.accessKeyId != first.accessKeyId ? current : nil
+        }
         #expect(refreshed.accessKeyId != first.accessKeyId)
         #expect(try await endpoints.counts()["container"] == 2)
     }

@@ -2,11 +2,12 @@ import AWS
 import Foundation
 import Postgres
 import Testing
+import TestSupport
 
 /// What a real cutover throws at the tool, against the real servers: keys that are opaque bytes,
 /// hostile and late events, 2xx answers that are not results, rows saved after their upload, and
 /// one bad row in a batch. Each test asserts the final state of buckets, rows and queues.
-@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
+@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"), .timeLimit(.minutes(5)))
 struct CutoverCorrectnessTests {
     // MARK: 1. Keys are opaque byte strings
 
@@ -148,12 +149,12 @@ struct CutoverCorrectnessTests {
         // message from a second and third receive (and the dead-letter queue).
         let worker = Task { try await fixture.run(["worker", "--drain"], overriding: ["ROW_WAIT_SECONDS": "8"]) }
         // The application commits its row only after the copy exists: after the worker first looked.
-        try await Self.waitUntil("the copy exists") {
+        try await waitUntil("the copy exists") {
             try await fixture.s3.headObject(bucket: fixture.destinationBucket, key: "avatar/late.png") != nil
         }
         try await fixture.insertRows(["image/late.png"])
         let committed = ContinuousClock.now
-        try await Self.waitUntil("the row is repointed") { try await fixture.paths() == ["avatar/late.png"] }
+        try await waitUntil("the row is repointed") { try await fixture.paths() == ["avatar/late.png"] }
         let lag = ContinuousClock.now - committed
         #expect(lag < .seconds(5), "repointed \(lag) after the commit")
 
@@ -239,14 +240,5 @@ struct CutoverCorrectnessTests {
         // Its key arrives URL-encoded (image%2Fyyy…), and the file name needs no encoding.
         let fileName = String(long.dropFirst("image/".count))
         #expect(deadLetters.filter { $0.contains(fileName) }.count == 1, "\(deadLetters)")
-    }
-
-    /// Polls `condition` until it holds (at most `timeout`): waits on observable state, not on time.
-    static func waitUntil(_ what: String, timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while !(try await condition()) {
-            guard ContinuousClock.now < deadline else { throw CommandError(description: "timed out waiting until \(what)") }
-            try await Task.sleep(for: .milliseconds(50))
-        }
     }
 }

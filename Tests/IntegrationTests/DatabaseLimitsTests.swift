@@ -5,7 +5,7 @@ import Postgres
 import Testing
 
 /// A stuck database never wedges a run: statements carry `lock_timeout` and `statement_timeout`.
-@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
+@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"), .timeLimit(.minutes(5)))
 struct DatabaseLimitsTests {
     /// Another session holds the table locked: the repoints give up after DB_LOCK_TIMEOUT_SECONDS
     /// with SQLSTATE 55P03 instead of waiting forever, and no row changes.

@@ -4,7 +4,7 @@ import Testing
 /// deploy/: the Kubernetes manifests (Kubernetes 1.37 schemas, strict; KEDA and Prometheus
 /// Operator CRD fields), their consistency with each other and with s3-mover, the metric names
 /// the alerts and dashboard use, the IAM policy and the CloudFormation template (cfn-lint).
-@Suite struct DeploymentManifestTests {
+@Suite(.timeLimit(.minutes(2))) struct DeploymentManifestTests {
     @Test func deployDirectoryValidates() async throws {
         let script = Stack.root.appendingPathComponent("deploy/validate.py").path
         let result = try await Command.run("/usr/bin/env", ["python3", script], environment: ProcessInfo.processInfo.environment,

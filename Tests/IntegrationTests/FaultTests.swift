@@ -2,6 +2,7 @@ import AWS
 import Foundation
 import Postgres
 import Testing
+import TestSupport
 
 /// Faults survived: S3 errors and resets from a fault-injecting proxy, PostgreSQL stopped and
 /// restarted mid-backlog, SIGTERM and SIGKILL mid-backlog. After each, every row and object must
@@ -9,7 +10,7 @@ import Testing
 ///
 /// `deploy/local/test.sh` runs this suite on its own, after the others, because it stops the
 /// shared PostgreSQL.
-@Suite(.serialized, .tearsDownFixtures, .enabled(if: Stack.isAvailable && Stack.environment["S3MOVER_FAULT_TESTS"] == "1",
+@Suite(.serialized, .tearsDownFixtures, .timeLimit(.minutes(10)), .enabled(if: Stack.isAvailable && Stack.environment["S3MOVER_FAULT_TESTS"] == "1",
                              "needs the local stack to itself: deploy/local/test.sh runs it"))
 struct FaultTests {
     /// Uploads `count` avatars with rows; through notifications when the fixture has a queue.
@@ -87,11 +88,11 @@ struct FaultTests {
         let worker = try Command.start(Stack.binary, ["worker", "--concurrency", "8", "--wait-seconds", "1", "--shutdown-grace", "2"],
                                        environment: environment)
         // Four rows done and their messages deleted while the fifth copy still hangs.
-        #expect(await eventually(timeout: .seconds(30)) {
+        await expectEventually("four rows repointed while the fifth copy hangs", timeout: .seconds(30)) {
             ((try? await fixture.paths()) ?? []).filter { $0.hasPrefix("avatar/") }.count == 4
-        })
-        #expect(await eventually(timeout: .seconds(10)) { (try? await fixture.depth(queue)) == 1 }, "finished messages were not deleted promptly")
-        let (status, elapsed) = worker.stop(signal: SIGTERM)
+        }
+        await expectEventually("the finished messages deleted promptly (queue depth 1)", timeout: .seconds(10)) { (try? await fixture.depth(queue)) == 1 }
+        let (status, elapsed) = await worker.stop(signal: SIGTERM)
         #expect(status == 0)
         #expect(elapsed < .seconds(2 + 5), "exited \(elapsed) after SIGTERM with --shutdown-grace 2")
         // The hung message is visible again at once: another replica can take it now.
@@ -123,8 +124,8 @@ struct FaultTests {
         environment["DB_LOCK_TIMEOUT_SECONDS"] = "600"
         let worker = try Command.start(Stack.binary, ["worker", "--wait-seconds", "1", "--shutdown-grace", "2"], environment: environment)
         // Every object is copied; every repoint is now waiting behind the lock.
-        #expect(await eventually(timeout: .seconds(30)) { ((try? await fixture.keys(in: fixture.destinationBucket)) ?? []).count == 5 })
-        let (status, elapsed) = worker.stop(signal: SIGTERM)
+        await expectEventually("all five objects copied", timeout: .seconds(30)) { ((try? await fixture.keys(in: fixture.destinationBucket)) ?? []).count == 5 }
+        let (status, elapsed) = await worker.stop(signal: SIGTERM)
         #expect(status == 0)
         #expect(elapsed < .seconds(2 + 5), "exited \(elapsed) after SIGTERM with --shutdown-grace 2")
         let attributes = try await fixture.sqs.queueAttributes(queueURL: queue, names: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])
@@ -141,7 +142,7 @@ struct FaultTests {
         let worker = try Command.start(Stack.binary, ["worker", "--concurrency", "4", "--wait-seconds", "1"], environment: fixture.environment)
         let output = worker.standardOutputData()
         let errors = worker.standardErrorData()
-        #expect(await eventually { ((try? await fixture.paths()) ?? []).contains { $0.hasPrefix("avatar/") } })
+        await expectEventually("a first row repointed") { ((try? await fixture.paths()) ?? []).contains { $0.hasPrefix("avatar/") } }
 
         let pgCtl = Stack.root.appendingPathComponent("deploy/local/pg-ctl.sh").path
         #expect(await Command.spawnAndWait(pgCtl, ["stop"]) == 0)
@@ -160,11 +161,11 @@ struct FaultTests {
     /// After PostgreSQL is back: every row migrates and the queue drains; then SIGTERM exits 0 and
     /// every row and object is checked.
     static func recovered(_ fixture: Fixture, worker: RunningProcess, keys: [String]) async throws {
-        #expect(await eventually(timeout: .seconds(90)) {
+        await expectEventually("every row repointed", timeout: .seconds(90)) {
             ((try? await fixture.paths()) ?? []).allSatisfy { $0.hasPrefix("avatar/") }
-        })
-        #expect(await eventually { (try? await fixture.depth(fixture.queueURL!)) == 0 })
-        let (status, _) = worker.stop(signal: SIGTERM)
+        }
+        await expectEventually("the queue drained") { (try? await fixture.depth(fixture.queueURL!)) == 0 }
+        let (status, _) = await worker.stop(signal: SIGTERM)
         #expect(status == 0)
         try await assertComplete(fixture, keys: keys)
     }
@@ -187,8 +188,8 @@ struct FaultTests {
         let fixture = try await Fixture.make("faults-sig\(signal)", queue: true, visibilityTimeout: 2, maxReceiveCount: 5)
         let keys = try await Self.backlog(fixture, count: 80)
         let worker = try Command.start(Stack.binary, ["worker", "--concurrency", "2"], environment: fixture.environment)
-        #expect(await eventually { ((try? await fixture.paths()) ?? []).contains { $0.hasPrefix("avatar/") } })
-        let (status, elapsed) = worker.stop(signal: signal)
+        await expectEventually("a first row repointed") { ((try? await fixture.paths()) ?? []).contains { $0.hasPrefix("avatar/") } }
+        let (status, elapsed) = await worker.stop(signal: signal)
         if signal == SIGTERM {
             #expect(status == 0)
             #expect(elapsed < .seconds(30))

@@ -4,7 +4,7 @@ import Testing
 
 /// The way back (`rollback`) and the safe finish (`finalize --delete-source`), against the
 /// real servers.
-@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
+@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"), .timeLimit(.minutes(5)))
 struct FinishingTests {
     static func migrated(_ fixture: Fixture, _ keys: [String]) async throws {
         for key in keys {

@@ -2,11 +2,12 @@ import CurlHTTP
 import Foundation
 import Postgres
 import Testing
+import TestSupport
 
 /// deploy/iam-policy.json is enough and no more: a private moto_server enforcing signatures and
 /// IAM policies runs backfill (a user holding only that policy) and the worker (a role with that
 /// policy, reached through IRSA web identity), and refuses actions outside it.
-@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
+@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"), .timeLimit(.minutes(5)))
 struct IAMPolicyTests {
     /// The number after `label` in a summary (`deleted 21,`, `failed            0`); -1 when absent.
     static func count(_ label: String, in summary: String) -> Int {
@@ -43,7 +44,7 @@ struct IAMPolicyTests {
         let server = try Command.start("/usr/bin/env", ["python3", Self.script, "serve", String(port)],
                                        environment: ProcessInfo.processInfo.environment)
         defer { server.process.terminate() }
-        let started = await eventually(timeout: .seconds(30)) {
+        let started = await expectEventually("moto_server on port \(port) to start", timeout: .seconds(30)) {
             (try? await Stack.http.execute(.init(method: "GET", url: "\(url)/moto-api/data.json", timeout: .seconds(1))))?.status == 200
         }
         try #require(started, "moto_server on port \(port) did not start")

@@ -4,7 +4,7 @@ import Testing
 
 /// What operators read: JSON lines, one per object at debug level and one per failure at warning
 /// level, each with the key, the outcome and the error code, and never a secret.
-@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
+@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"), .timeLimit(.minutes(5)))
 struct LogOutputTests {
     func jsonLines(_ text: String) -> [[String: String]] {
         text.split(separator: "\n").compactMap { line in

@@ -7,7 +7,7 @@ import Testing
 
 /// `backfill --manifest`: an S3 Inventory report (manifest.json, gzip-compressed CSV files) or a
 /// plain Batch Operations CSV instead of a listing.
-@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
+@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"), .timeLimit(.minutes(5)))
 struct ManifestBackfillTests {
     static let script = Stack.root.appendingPathComponent("Tests/IntegrationTests/Support/inventory_report.py").path
 
@@ -109,7 +109,7 @@ struct ManifestBackfillTests {
         let (bucket, key) = try #require(InventoryManifest.location(url))
         let manifest = try InventoryManifest.parse(try await fixture.s3.getObject(bucket: bucket, key: key), inventoryBucket: bucket)
         for chunk in [7, 64, 1000] as [Int64] {
-            let lister = ManifestSourceLister(client: fixture.s3, manifest: manifest, sourceBucket: fixture.sourceBucket, pageSize: 5, chunkSize: chunk)
+            let lister = ManifestSourceLister(client: fixture.s3.client, manifest: manifest, sourceBucket: fixture.sourceBucket, pageSize: 5, chunkSize: chunk)
             var keys: [String] = []
             var tokens: [String] = []
             var token: String?

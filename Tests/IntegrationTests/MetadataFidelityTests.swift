@@ -6,7 +6,7 @@ import Testing
 /// A copy keeps what the source object carries (system and user metadata, tags, checksum,
 /// storage class) on both copy paths, takes the settings for encryption and ACL, and is proven
 /// identical to its source before its row moves. Read back from moto.
-@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
+@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"), .timeLimit(.minutes(5)))
 struct MetadataFidelityTests {
     static let headers: [(name: String, value: String)] = [
         ("Cache-Control", "max-age=600, public"), ("Content-Disposition", #"inline; filename="avatar.png""#),
@@ -134,7 +134,7 @@ struct MetadataFidelityTests {
 }
 
 /// `verify --deep` compares every copy with its source and names those that differ.
-@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
+@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"), .timeLimit(.minutes(5)))
 struct DeepVerifyTests {
     @Test(arguments: [S3Server.moto, S3Server.rclone])
     func deepVerifyNamesTheCopiesThatDiffer(server: S3Server) async throws {

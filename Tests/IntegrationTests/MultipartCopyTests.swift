@@ -4,7 +4,7 @@ import Testing
 
 /// Objects above the multipart threshold are copied with UploadPartCopy, keeping their bytes,
 /// Content-Type and user metadata. The threshold is lowered so small objects take that path.
-@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
+@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"), .timeLimit(.minutes(5)))
 struct MultipartCopyTests {
     @Test func largeObjectsAreCopiedInParts() async throws {
         let fixture = try await Fixture.make("multipart", server: .moto)

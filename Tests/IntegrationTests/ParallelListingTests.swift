@@ -5,7 +5,7 @@ import Testing
 /// `--list-parallel N`: the key space cut into ranges listed at once; every object migrated
 /// exactly once, on both servers, with keys whose next bytes are letters, digits, spaces and
 /// non-ASCII (several pages per range are the unit tests' job).
-@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
+@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"), .timeLimit(.minutes(5)))
 struct ParallelListingTests {
     @Test(arguments: [S3Server.moto, S3Server.rclone])
     func rangesMigrateEveryObjectExactlyOnce(server: S3Server) async throws {

@@ -5,7 +5,7 @@ import Testing
 
 /// Schemas that store URLs, and several columns that reference one object: every command maps
 /// a column's value to and from the key the same way.
-@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
+@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"), .timeLimit(.minutes(5)))
 struct PathFormatFlowTests {
     func values(_ fixture: Fixture, _ table: String, _ column: String) async throws -> [String] {
         try await fixture.database.execute("SELECT \(column) FROM \(table) ORDER BY \(column) COLLATE \"C\"").rows.compactMap { $0[0] }

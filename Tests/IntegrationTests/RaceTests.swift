@@ -1,10 +1,11 @@
 import AWS
 import Foundation
 import Testing
+import TestSupport
 
 /// Duplicates and races are normal: the same events delivered twice, and a backfill running
 /// at the same time as the worker on the same keys, still end with every object and row migrated once.
-@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
+@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"), .timeLimit(.minutes(5)))
 struct RaceTests {
     @Test func backfillRacingTheWorkerWithDuplicateEvents() async throws {
         let fixture = try await Fixture.make("race", queue: true)
@@ -19,7 +20,8 @@ struct RaceTests {
         let worker = try Command.start(Stack.binary, ["worker", "--drain", "--concurrency", "4"], environment: fixture.environment)
         let workerOutput = worker.standardOutputData()
         let backfill = try await fixture.run(["backfill", "--concurrency", "4"])
-        while worker.process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+        let exited = await worker.exit(within: .seconds(180))
+        try #require(exited, "the draining worker did not exit within 180 s")
         #expect(backfill.status == 0, "\(backfill.stdout)\(backfill.stderr)")
         #expect(worker.process.terminationStatus == 0)
         let paths = try await fixture.paths()

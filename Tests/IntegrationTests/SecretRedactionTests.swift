@@ -3,7 +3,7 @@ import Testing
 
 /// Malformed or failing settings that carry a secret: the secret appears nowhere in what the
 /// tool prints, whatever library produced the message (libpq quotes raw conninfo tokens).
-@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
+@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"), .timeLimit(.minutes(5)))
 struct SecretRedactionTests {
     static let secret = "Sup3rS3cret"
 

@@ -4,7 +4,7 @@ import Testing
 
 /// `--shard I/N` and `--shards N` (Indexed Job): N processes on one stack, at once, migrate
 /// every object, each copied by exactly one of them and each row updated once.
-@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
+@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"), .timeLimit(.minutes(5)))
 struct ShardingTests {
     @Test func threeShardsAtOnceCopyEveryObjectExactlyOnce() async throws {
         let fixture = try await Fixture.make("shards", server: .moto)

@@ -4,10 +4,11 @@ import AWS
 import CurlHTTP
 import Foundation
 import Testing
+import TestSupport
 
 /// Live events: objects uploaded to the source bucket reach the worker through real S3 → SQS
 /// notifications (moto), and are copied and repointed.
-@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"))
+@Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"), .timeLimit(.minutes(5)))
 struct WorkerFlowTests {
     @Test func realNotificationsWithAwkwardKeys() async throws {
         let fixture = try await Fixture.make("live", queue: true)
@@ -87,17 +88,17 @@ struct WorkerFlowTests {
         let errors = worker.standardErrorData()
         // Past its start-up checks and into its 20 s long poll.
         var health = ""
-        let polling = await eventually(timeout: .seconds(30)) {
+        let polling = await expectEventually("/healthz to say the receive loop turned", timeout: .seconds(30)) {
             let response = try? await Stack.http.execute(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(port)/healthz", timeout: .seconds(3)))
             health = response.map { "\($0.status) \($0.bodyText)" } ?? "no answer"
             return response?.bodyText.contains("receive loop turned") == true
         }
         guard polling else {
-            _ = worker.stop(signal: SIGKILL)
+            _ = await worker.stop(signal: SIGKILL)
             Issue.record("the worker never reached its long poll (/healthz: \(health)): \(String(decoding: errors.wait(), as: UTF8.self))")
             return
         }
-        let (status, elapsed) = worker.stop(signal: SIGTERM)
+        let (status, elapsed) = await worker.stop(signal: SIGTERM)
         #expect(status == 0)
         #expect(elapsed < .seconds(5))
         #expect(String(decoding: output.wait(), as: UTF8.self).contains("failed            0"))
@@ -114,13 +115,13 @@ struct WorkerFlowTests {
         let worker = try Command.start(Stack.binary, ["worker"], environment: environment)
         let errors = worker.standardErrorData()
         var health = ""
-        let waiting = await eventually(timeout: .seconds(30)) {
+        let waiting = await expectEventually("/healthz to answer 200 during the start-up checks", timeout: .seconds(30)) {
             let response = try? await Stack.http.execute(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(port)/healthz", timeout: .seconds(3)))
             health = response?.bodyText ?? ""
             return response?.status == 200 && health.contains("start-up checks")
         }
         #expect(waiting, "/healthz answers 200 while the worker waits for SQS: \(health)")
-        let (status, elapsed) = worker.stop(signal: SIGTERM)
+        let (status, elapsed) = await worker.stop(signal: SIGTERM)
         let stderr = String(decoding: errors.wait(), as: UTF8.self)
         #expect(status == 0, "\(stderr)")
         #expect(elapsed < .seconds(5))

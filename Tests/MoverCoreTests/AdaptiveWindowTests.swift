@@ -1,7 +1,8 @@
 import MoverCore
 import Testing
+import TestSupport
 
-@Suite struct AdaptiveWindowTests {
+@Suite(.timeLimit(.minutes(2))) struct AdaptiveWindowTests {
     @Test func throttlingHalvesOncePerGenerationAndSuccessesGrowItBack() {
         let window = AdaptiveWindow(maximum: 64)
         #expect(window.limit == AdaptiveWindow.initialLimit)
@@ -25,7 +26,7 @@ import Testing
 
     /// The worker's intake follows the window: a lowered limit holds new permits back, and a
     /// waiter for more than the limit allows takes what it allows.
-    @Test func itDrivesThePermits() async {
+    @Test func itDrivesThePermits() async throws {
         let permits = AsyncPermits(32)
         let window = AdaptiveWindow(maximum: 32)
         window.drive(permits)
@@ -37,7 +38,7 @@ import Testing
         let taken = await permits.acquire(atLeast: 10, upTo: 20)
         #expect(taken == 16)
         let more = Task { await permits.acquire(atLeast: 1, upTo: 1) }
-        while permits.waiting == 0 { await Task.yield() }
+        try await waitUntil("the request to wait for a permit") { permits.waiting > 0 }
         for _ in 0..<10_000 { window.succeeded() }
         #expect(await more.value == 1)
         permits.release(17)

@@ -1,7 +1,8 @@
 import MoverCore
 import Testing
+import TestSupport
 
-@Suite struct AsyncPermitsTests {
+@Suite(.timeLimit(.minutes(2))) struct AsyncPermitsTests {
     @Test func takesWhatIsFreeUpToTheMaximum() async {
         let permits = AsyncPermits(25)
         #expect(await permits.acquire(atLeast: 5, upTo: 10) == 10)
@@ -10,11 +11,11 @@ import Testing
         #expect(permits.available == 0)
     }
 
-    @Test func waitsForTheMinimumThenTakesEverythingFree() async {
+    @Test func waitsForTheMinimumThenTakesEverythingFree() async throws {
         let permits = AsyncPermits(10)
         #expect(await permits.acquire(atLeast: 1, upTo: 10) == 10)
         let waiter = Task { await permits.acquire(atLeast: 5, upTo: 10) }
-        while permits.waiting < 1 { await Task.yield() }
+        try await waitUntil("the waiter to queue") { permits.waiting >= 1 }
         // A release hands permits to waiters before it returns, so the state is final here.
         permits.release(3)
         #expect(permits.available == 3 && permits.waiting == 1, "3 free is below the waiter's minimum of 5")
@@ -30,13 +31,13 @@ import Testing
         #expect(await permits.acquire(atLeast: 0, upTo: 0) == 1)
     }
 
-    @Test func waitersAreServedInOrder() async {
+    @Test func waitersAreServedInOrder() async throws {
         let permits = AsyncPermits(10)
         _ = await permits.acquire(atLeast: 10, upTo: 10)
         let big = Task { await permits.acquire(atLeast: 8, upTo: 10) }
-        while permits.waiting < 1 { await Task.yield() }
+        try await waitUntil("the big request to queue") { permits.waiting >= 1 }
         let small = Task { await permits.acquire(atLeast: 1, upTo: 1) }
-        while permits.waiting < 2 { await Task.yield() }
+        try await waitUntil("the small request to queue") { permits.waiting >= 2 }
         permits.release(2)
         #expect(permits.available == 2 && permits.waiting == 2, "the small request waits behind the big one")
         permits.release(8)

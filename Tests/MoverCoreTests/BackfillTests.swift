@@ -3,8 +3,9 @@ import Logging
 import MoverCore
 import Synchronization
 import Testing
+import TestSupport
 
-@Suite struct BackfillTests {
+@Suite(.timeLimit(.minutes(2))) struct BackfillTests {
     final class PagedLister: SourceLister {
         let keys: [String]
         let pageSize: Int
@@ -72,7 +73,7 @@ import Testing
 
 /// Parallel listing: idle listers cut the ranges being listed; every object once, and a resume
 /// point that the first unfinished range holds back.
-@Suite struct ParallelRangesBackfillTests {
+@Suite(.timeLimit(.minutes(2))) struct ParallelRangesBackfillTests {
     /// A sorted listing in S3's order (UTF-8 bytes), `pageSize` keys a page, one-key probes
     /// counted. While `holdFirstRange` is set, the first range's second page waits until a
     /// range after a cut asks for its first page (or 5 s pass), so the cut is sure to happen.
@@ -100,7 +101,8 @@ import Testing
                 cutStarts.withLock { $0.append(startAfter) }
             }
             if holdFirstRange, token == String(pageSize) {
-                for _ in 0..<1000 where cutStarts.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(5)) }
+                // Bounded: the test then reports that no cut was made.
+                try? await waitUntil("an idle lister to cut the first range", timeout: .seconds(5)) { !cutStarts.withLock { $0 }.isEmpty }
             }
             let start = token.map { Int($0)! } ?? index(after: startAfter)
             let end = min(start + pageSize, keys.count)

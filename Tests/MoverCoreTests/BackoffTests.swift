@@ -1,7 +1,7 @@
 import MoverCore
 import Testing
 
-@Suite struct BackoffTests {
+@Suite(.timeLimit(.minutes(2))) struct BackoffTests {
     @Test func doublesUpToTheCap() {
         let backoff = Backoff(initial: .milliseconds(100), cap: .milliseconds(500), jitter: 1...1)
         #expect((1...6).map { backoff.delay(attempt: $0) } == [100, 200, 400, 500, 500, 500].map { Duration.milliseconds($0) })

@@ -1,8 +1,9 @@
 import MoverCore
 import Synchronization
 import Testing
+import TestSupport
 
-@Suite struct CoalescerTests {
+@Suite(.timeLimit(.minutes(2))) struct CoalescerTests {
     @Test func concurrentRequestsShareBatchesAndGetTheirOwnResults() async throws {
         let batches = Mutex<[Int]>([])
         let coalescer = Coalescer<Int, Int>(maxBatch: 50) { inputs in
@@ -35,17 +36,17 @@ import Testing
     }
 }
 
-@Suite struct CoalescerCancellationTests {
+@Suite(.timeLimit(.minutes(2))) struct CoalescerCancellationTests {
     /// A batch that never answers (a stuck database): cancelling a waiter ends its wait at once.
     @Test func cancellingAWaiterEndsItsWaitEvenWhileItsBatchHangs() async throws {
-        let started = Mutex(false)
+        let started = Latch(), never = Latch()
         let coalescer = Coalescer<Int, Int>(maxBatch: 10) { inputs in
-            started.withLock { $0 = true }
-            try? await Task.sleep(for: .seconds(30))
+            started.open()
+            try? await never.wait()  // hangs until cancelled
             return inputs
         }
         let waiter = Task { try await coalescer.submit(1) }
-        while !started.withLock({ $0 }) { await Task.yield() }
+        try await started.wait()
         let cancelled = ContinuousClock.now
         waiter.cancel()
         await #expect(throws: CancellationError.self) { try await waiter.value }
@@ -54,20 +55,21 @@ import Testing
 
     /// A request queued behind a running batch is dropped when cancelled; the others still get answers.
     @Test func aQueuedRequestIsDroppedAndTheRestAnswered() async throws {
-        let release = Mutex(false)
+        let release = Latch(), started = Latch()
         let seen = Mutex<[Int]>([])
         let coalescer = Coalescer<Int, Int>(maxBatch: 10) { inputs in
             seen.withLock { $0 += inputs }
-            while !release.withLock({ $0 }) { try? await Task.sleep(for: .milliseconds(1)) }
+            started.open()
+            try await release.wait()
             return inputs.map { $0 * 10 }
         }
         let first = Task { try await coalescer.submit(1) }
-        while seen.withLock({ $0 }).isEmpty { await Task.yield() }
+        try await started.wait()
         let dropped = Task { try await coalescer.submit(2) }
         let kept = Task { try await coalescer.submit(3) }
         dropped.cancel()
         await #expect(throws: CancellationError.self) { try await dropped.value }
-        release.withLock { $0 = true }
+        release.open()
         #expect(try await first.value == 10)
         #expect(try await kept.value == 30)
         #expect(seen.withLock { $0 } == [1, 3])  // the cancelled request was never sent

@@ -1,7 +1,7 @@
 import MoverCore
 import Testing
 
-@Suite struct CopyProofTests {
+@Suite(.timeLimit(.minutes(2))) struct CopyProofTests {
     static let md5 = ETag("9b2cf535f27731c974343645a3985328")!
     static let other = ETag("0123456789abcdef0123456789abcdef")!
     static let multipart = ETag("9b2cf535f27731c974343645a3985328-3")!
@@ -44,7 +44,7 @@ import Testing
     }
 }
 
-@Suite struct StorageClassTests {
+@Suite(.timeLimit(.minutes(2))) struct StorageClassTests {
     @Test(arguments: ["STANDARD", "STANDARD_IA", "GLACIER_IR", "INTELLIGENT_TIERING", "DEEP_ARCHIVE"])
     func knownClassesParse(name: String) {
         #expect(StorageClass(name)?.name == name)

@@ -1,7 +1,7 @@
 import MoverCore
 import Testing
 
-@Suite struct ETagTests {
+@Suite(.timeLimit(.minutes(2))) struct ETagTests {
     @Test(arguments: [
         ("0123456789abcdef0123456789abcdef", "0123456789abcdef0123456789abcdef"),
         ("\"0123456789abcdef0123456789abcdef\"", "0123456789abcdef0123456789abcdef"),

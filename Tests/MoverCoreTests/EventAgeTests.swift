@@ -2,7 +2,7 @@ import FoundationEssentials
 @testable import MoverCore
 import Testing
 
-@Suite struct EventAgeTests {
+@Suite(.timeLimit(.minutes(2))) struct EventAgeTests {
     let now = Date(timeIntervalSince1970: 1_795_600_810) // 2026-11-25T10:00:10Z
 
     @Test func agesFromTheFormsS3AndMotoSend() {

@@ -1,7 +1,7 @@
 import MoverCore
 import Testing
 
-@Suite struct EventParserTests {
+@Suite(.timeLimit(.minutes(2))) struct EventParserTests {
     func events(_ file: String) throws -> [ObjectEvent] {
         guard case .events(let events) = EventParser.parse(try SampleEvents.text(file)) else {
             Issue.record("\(file) did not parse as events")

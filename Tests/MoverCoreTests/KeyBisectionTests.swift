@@ -3,7 +3,7 @@ import PropertyBased
 import Testing
 
 /// Points between keys in S3's order (UTF-8 bytes), for cutting listing ranges.
-@Suite struct KeyBisectionTests {
+@Suite(.timeLimit(.minutes(2))) struct KeyBisectionTests {
     /// Characters at the edges: control, space, DEL, the last before the surrogates, the first
     /// after, the largest code point, and ordinary ones.
     static let edgy = Gen<Character?>.element(of: ["a", "b", "0", "9", " ", "\u{1}", "\u{7F}", "é", "\u{D7FF}", "\u{E000}", "\u{10FFFF}", "😀", "~"] as [Character])

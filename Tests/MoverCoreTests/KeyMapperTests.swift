@@ -1,7 +1,7 @@
 import MoverCore
 import Testing
 
-@Suite struct KeyMapperTests {
+@Suite(.timeLimit(.minutes(2))) struct KeyMapperTests {
     let mapper = KeyMapper()
 
     @Test(arguments: [

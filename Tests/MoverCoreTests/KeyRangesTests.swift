@@ -3,7 +3,7 @@ import Testing
 
 /// The range table of parallel listing: cuts never lose or repeat a key, and the resume point
 /// is always a listed key.
-@Suite struct KeyRangesTests {
+@Suite(.timeLimit(.minutes(2))) struct KeyRangesTests {
     static func page(_ keys: [String], more: Bool = true) -> SourcePage {
         SourcePage(objects: keys.map { SourceObject(key: $0) }, nextToken: more ? "next" : nil)
     }

@@ -1,3 +1,4 @@
+import TestSupport
 import MoverCore
 import Synchronization
 
@@ -42,10 +43,13 @@ final class MemoryQueue: MessageQueue {
                 throw TestError.transient
             }
         }
-        while true {
-            let batch = take(maxMessages: maxMessages)
-            if !batch.isEmpty || ContinuousClock.now >= deadline { return batch }
-            try await Task.sleep(for: .milliseconds(10))
+        do {
+            return try await waitForValue("a visible message", timeout: deadline - .now, every: .milliseconds(10)) {
+                let batch = take(maxMessages: maxMessages)
+                return batch.isEmpty ? nil : batch
+            }
+        } catch is WaitTimedOut {
+            return []  // the long poll ended empty
         }
     }
 

@@ -3,7 +3,7 @@ import Logging
 import MoverCore
 import Testing
 
-@Suite struct MigrationHandlerTests {
+@Suite(.timeLimit(.minutes(2))) struct MigrationHandlerTests {
     func handler(_ copier: MemoryCopier, _ table: MemoryTable, retry: RetryPolicy = .fast) -> MigrationHandler {
         MigrationHandler(mapper: KeyMapper(), copier: copier, repointer: table, retry: retry, logger: Logger(label: "test"))
     }

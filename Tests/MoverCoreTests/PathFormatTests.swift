@@ -1,7 +1,7 @@
 import MoverCore
 import Testing
 
-@Suite struct PathFormatTests {
+@Suite(.timeLimit(.minutes(2))) struct PathFormatTests {
     @Test(arguments: [
         ("{key}", "image/a.png", "image/a.png"),
         ("https://cdn.example.com/{key}", "image/a.png", "https://cdn.example.com/image/a.png"),

@@ -1,7 +1,7 @@
 import MoverCore
 import Testing
 
-@Suite struct ResumeTrackerTests {
+@Suite(.timeLimit(.minutes(2))) struct ResumeTrackerTests {
     @Test func advancesOverWhatIsDoneInListingOrder() {
         let tracker = ResumeTracker(startAfter: "image/0")
         let tickets = ["image/1", "image/2", "image/3"].map { tracker.started($0) }

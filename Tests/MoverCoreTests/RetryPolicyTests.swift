@@ -2,7 +2,7 @@ import MoverCore
 import Synchronization
 import Testing
 
-@Suite struct RetryPolicyTests {
+@Suite(.timeLimit(.minutes(2))) struct RetryPolicyTests {
     @Test func backoffIsFullJitterCappedExponential() {
         let policy = RetryPolicy(baseDelay: .milliseconds(100), throttledBaseDelay: .milliseconds(500), maxDelay: .seconds(1))
         #expect(policy.delay(beforeRetry: 1, after: .transient, random: 1) == .milliseconds(100))

@@ -3,9 +3,10 @@ import MoverCore
 import ServiceLifecycleTestKit
 import Synchronization
 import Testing
+import TestSupport
 
 /// Rows saved after their upload: the handler's row wait, and the worker's permits while it waits.
-@Suite struct RowWaitTests {
+@Suite(.timeLimit(.minutes(2))) struct RowWaitTests {
     let logger = Logger(label: "test")
     static let fastBackoff = Backoff(initial: .milliseconds(1), cap: .milliseconds(5), jitter: 1...1)
 
@@ -71,7 +72,7 @@ import Testing
                             configuration: .init(concurrency: 1, waitSeconds: 0, drain: true, receivers: 1), logger: logger)
         let run = Task { await worker.run() }
         // The other message completes while the first is still waiting for its row...
-        while !table.rows.contains("avatar/ready.png") { await Task.yield() }
+        try await waitUntil("the ready row to be repointed") { table.rows.contains("avatar/ready.png") }
         #expect(!table.rows.contains("avatar/late.png"))
         // ...and the late row, once committed, is repointed too.
         table.state.withLock { $0.rows.append("image/late.png") }

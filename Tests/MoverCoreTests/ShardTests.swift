@@ -1,7 +1,7 @@
 import MoverCore
 import Testing
 
-@Suite struct ShardTests {
+@Suite(.timeLimit(.minutes(2))) struct ShardTests {
     /// Every key is in exactly one slice, and the slices are about even.
     @Test func slicesAreDisjointCoveringAndEven() throws {
         let shards = try (0..<4).map { try #require(Shard(index: $0, count: 4)) }

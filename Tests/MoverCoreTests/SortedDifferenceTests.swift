@@ -1,7 +1,7 @@
 import MoverCore
 import Testing
 
-@Suite struct SortedDifferenceTests {
+@Suite(.timeLimit(.minutes(2))) struct SortedDifferenceTests {
     func cursor(_ keys: [String], pageSize: Int = 2) -> SortedKeyCursor {
         SortedKeyCursor { token in
             let start = Int(token ?? "0")!

@@ -1,3 +1,4 @@
+import TestSupport
 import MoverCore
 import Synchronization
 
@@ -24,7 +25,9 @@ final class MemoryCopier: ObjectCopier {
     func copy(sourceKey: String, destinationKey: String, hints: SourceHints) async throws -> CopyOutcome {
         if let slow = state.withLock({ $0.slow }), slow.key == sourceKey {
             let start = state.withLock { $0.copies }
-            for _ in 0..<400 where state.withLock({ $0.copies }) - start < slow.untilCopies { try await Task.sleep(for: .milliseconds(5)) }
+            try? await waitUntil("\(slow.untilCopies) other copies", timeout: .seconds(2)) {
+                state.withLock { $0.copies } - start >= slow.untilCopies
+            }
             state.withLock { $0.copiesDuringSlow = $0.copies - start }
         }
         return try state.withLock { state in

@@ -3,8 +3,9 @@ import MoverCore
 import ServiceLifecycleTestKit
 import Synchronization
 import Testing
+import TestSupport
 
-@Suite struct WorkerTests {
+@Suite(.timeLimit(.minutes(2))) struct WorkerTests {
     static func body(bucket: String = "legacy", keys: [String], event: String = "ObjectCreated:Put") -> String {
         let records = keys.map {
             #"{"eventVersion":"2.1","eventName":"\#(event)","s3":{"bucket":{"name":"\#(bucket)"},"object":{"key":"\#($0)"}}}"#
@@ -89,14 +90,14 @@ import Testing
         #expect(skipped[.foreignBucket] == 1 && skipped[.notObjectCreated] == 1 && skipped[.destinationKey] == 1 && skipped[.notSourceKey] == 1)
     }
 
-    @Test func malformedAndFailedMessagesAreKept() async {
+    @Test func malformedAndFailedMessagesAreKept() async throws {
         let queue = MemoryQueue(bodies: ["not json", Self.body(keys: ["image/ok.png", "image/missing.png"]), Self.body(keys: ["image/ok.png"])])
         let worker = worker(queue, copier: MemoryCopier(sources: ["image/ok.png"]), table: MemoryTable(rows: ["image/ok.png"]), drain: false)
-        await testGracefulShutdown { trigger in
+        try await testGracefulShutdown { trigger in
             let run = Task { await worker.run() }
             // Wait for the final state: one message deleted, the malformed one and the failed one kept.
-            while worker.processor.tally.snapshot.messagesDeleted < 1 || worker.processor.tally.snapshot.messagesKept < 2 {
-                await Task.yield()
+            try await waitFor("one message deleted and two kept", observing: { worker.processor.tally.snapshot }) {
+                $0.messagesDeleted >= 1 && $0.messagesKept >= 2
             }
             trigger.triggerGracefulShutdown()
             await run.value
@@ -115,14 +116,14 @@ import Testing
         #expect(queue.state.withLock { $0.deleted } == ["m0"])
     }
 
-    @Test func failedDeleteEntriesAreNotCountedAsDeleted() async {
+    @Test func failedDeleteEntriesAreNotCountedAsDeleted() async throws {
         let queue = MemoryQueue(bodies: [Self.body(keys: ["image/a.png"])])
         queue.state.withLock { $0.failDeletesOf = ["m0"] }
         let worker = worker(queue, copier: MemoryCopier(sources: ["image/a.png"]), table: MemoryTable(rows: ["image/a.png"]), drain: false)
-        await testGracefulShutdown { trigger in
+        try await testGracefulShutdown { trigger in
             let run = Task { await worker.run() }
             // Every delete attempt (three) has failed before shutdown.
-            while queue.state.withLock({ $0.deleteAttempts["m0", default: 0] }) < 3 { await Task.yield() }
+            try await waitFor("three delete attempts of m0", observing: { queue.state.withLock { $0.deleteAttempts["m0", default: 0] } }) { $0 >= 3 }
             trigger.triggerGracefulShutdown()
             await run.value
         }
@@ -131,14 +132,16 @@ import Testing
     }
 
     /// A receipt handle SQS refuses as a sender fault is not retried and not counted as deleted.
-    @Test func senderFaultDeletesAreNotCountedAsDeleted() async {
+    @Test func senderFaultDeletesAreNotCountedAsDeleted() async throws {
         let queue = MemoryQueue(bodies: [Self.body(keys: ["image/a.png"]), Self.body(keys: ["image/b.png"])])
         queue.state.withLock { $0.staleReceipts = ["m0"] }
         let keys = ["image/a.png", "image/b.png"]
         let worker = worker(queue, copier: MemoryCopier(sources: keys), table: MemoryTable(rows: keys), drain: false)
-        await testGracefulShutdown { trigger in
+        try await testGracefulShutdown { trigger in
             let run = Task { await worker.run() }
-            while worker.processor.tally.snapshot.migrated < 2 || queue.state.withLock({ $0.deleteAttempts.count }) < 2 { await Task.yield() }
+            try await waitUntil("both objects migrated and both deletes attempted") {
+                worker.processor.tally.snapshot.migrated >= 2 && queue.state.withLock { $0.deleteAttempts.count } >= 2
+            }
             trigger.triggerGracefulShutdown()
             await run.value
         }
@@ -147,15 +150,15 @@ import Testing
         #expect(queue.state.withLock { $0.deleted } == ["m1"])
     }
 
-    @Test func redeliveryAfterAFailureCompletesIdempotently() async {
+    @Test func redeliveryAfterAFailureCompletesIdempotently() async throws {
         let queue = MemoryQueue(bodies: [Self.body(keys: ["image/a.png"])])
         let copier = MemoryCopier(sources: ["image/a.png"])
         let table = MemoryTable(rows: ["image/a.png"])
         table.state.withLock { $0.failuresBeforeSuccess = 1; $0.failure = .permanent }  // first delivery: update fails after copy
         let first = worker(queue, copier: copier, table: table, drain: false)
-        await testGracefulShutdown { trigger in
+        try await testGracefulShutdown { trigger in
             let run = Task { await first.run() }
-            while first.processor.tally.snapshot.failed < 1 { await Task.yield() }
+            try await waitUntil("the first delivery to fail") { first.processor.tally.snapshot.failed >= 1 }
             trigger.triggerGracefulShutdown()
             await run.value
         }
@@ -165,14 +168,14 @@ import Testing
         #expect(queue.state.withLock { $0.deleted } == ["m0"])
     }
 
-    @Test func shutdownStopsAnIdleWorkerPromptly() async {
+    @Test func shutdownStopsAnIdleWorkerPromptly() async throws {
         let queue = MemoryQueue(bodies: [])
         let worker = worker(queue, copier: MemoryCopier(), table: MemoryTable(), drain: false)
         // Measured from the trigger: the long poll lasts 20 s, so anything well below that is
         // the shutdown's doing (the margin is for a loaded machine).
-        let stopped = await testGracefulShutdown { trigger in
+        let stopped = try await testGracefulShutdown { trigger in
             let run = Task { await worker.run() }
-            while queue.state.withLock({ $0.receives }) < 1 { await Task.yield() }  // in its (20 s) long poll
+            try await waitUntil("the worker's first (20 s) long poll") { queue.state.withLock { $0.receives } >= 1 }
             let triggered = ContinuousClock.now
             trigger.triggerGracefulShutdown()
             await run.value

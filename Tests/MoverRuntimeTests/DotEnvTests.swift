@@ -1,7 +1,7 @@
 import MoverRuntime
 import Testing
 
-@Suite struct DotEnvTests {
+@Suite(.timeLimit(.minutes(2))) struct DotEnvTests {
     @Test func parsesCommentsExportsAndQuotes() {
         let values = DotEnv.parse("""
         # comment

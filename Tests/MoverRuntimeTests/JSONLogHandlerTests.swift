@@ -6,7 +6,7 @@ import MoverRuntime
 import Synchronization
 import Testing
 
-@Suite struct JSONLogHandlerTests {
+@Suite(.timeLimit(.minutes(2))) struct JSONLogHandlerTests {
     @Test func writesOneJSONObjectPerLine() throws {
         let lines = Mutex<[String]>([])
         var logger = Logger(label: "s3-mover") { label in

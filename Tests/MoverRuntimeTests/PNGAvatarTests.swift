@@ -1,7 +1,7 @@
 import MoverRuntime
 import Testing
 
-@Suite struct PNGAvatarTests {
+@Suite(.timeLimit(.minutes(2))) struct PNGAvatarTests {
     @Test func isAPNGWithValidChunkCRCs() {
         let png = PNGAvatar.image(seed: 12)
         #expect(Array(png.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])

@@ -1,7 +1,7 @@
 @testable import MoverRuntime
 import Testing
 
-@Suite struct QueueDepthMonitorTests {
+@Suite(.timeLimit(.minutes(2))) struct QueueDepthMonitorTests {
     @Test func deadLetterURLFromTheRedrivePolicy() {
         let policy = #"{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:123456789012:avatars-dlq","maxReceiveCount":"5"}"#
         #expect(QueueDepthMonitor.deadLetterURL(redrivePolicy: policy, queueURL: "https://sqs.us-east-1.amazonaws.com/123456789012/avatars")

@@ -6,7 +6,7 @@ import Testing
 
 /// The settings parser against arbitrary input: every value is either accepted inside its range
 /// or refused with an error naming the variable and the flag. It never traps.
-@Suite struct SettingsPropertyTests {
+@Suite(.timeLimit(.minutes(2))) struct SettingsPropertyTests {
     /// Text that looks like numbers, and text that does not.
     static let numberish = Gen<Character?>.element(of: Array("0123456789.-+eEinfatyINFNA x_") as [Character]).map { $0! }.string(of: 0...12)
     static let anything = Gen<Character>.latin1.string(of: 0...16)

@@ -3,7 +3,7 @@ import Postgres
 import MoverRuntime
 import Testing
 
-@Suite struct SettingsTests {
+@Suite(.timeLimit(.minutes(2))) struct SettingsTests {
     @Test func flagsWinOverEnvironmentWhichWinsOverDefaults() throws {
         let settings = Settings(environment: ["S3_SOURCE_BUCKET_NAME": "from-env", "DB_TABLE": "env_table"],
                                 overrides: [.sourceBucket: "from-flag"])
@@ -51,7 +51,7 @@ import Testing
     }
 }
 
-@Suite struct MetricsSettingTests {
+@Suite(.timeLimit(.minutes(2))) struct MetricsSettingTests {
     @Test func metricsPortIsOffByDefaultAndValidated() throws {
         #expect(try Settings(environment: [:]).metricsPort() == nil)
         #expect(try Settings(environment: ["METRICS_PORT": "9090"]).metricsPort() == 9090)

@@ -2,7 +2,7 @@
 import MoverRuntime
 import Testing
 
-@Suite struct SummaryTests {
+@Suite(.timeLimit(.minutes(2))) struct SummaryTests {
     @Test func workerSummaryShowsItsPaceFromFirstReceiveToLastDelete() {
         var tally = MigrationTally.Snapshot()
         tally.migrated = 100

@@ -7,7 +7,7 @@ import Synchronization
 import Testing
 
 /// The HTTP side of the observability server, on loopback with a private registry.
-@Suite struct ObservabilityServerTests {
+@Suite(.timeLimit(.minutes(2))) struct ObservabilityServerTests {
     let http = HTTPClient()
 
     @Test func servesMetricsAndProbes() async throws {

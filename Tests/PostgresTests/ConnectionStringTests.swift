@@ -1,7 +1,7 @@
 import Postgres
 import Testing
 
-@Suite struct ConnectionStringTests {
+@Suite(.timeLimit(.minutes(2))) struct ConnectionStringTests {
     @Test(arguments: [
         ("postgresql://user:s3cret@db.example.com:5432/app", "postgresql://user:***@db.example.com:5432/app"),
         ("postgres://user:p%40ss@host/db?sslmode=require&password=other", "postgres://user:***@host/db?sslmode=require&password=***"),

@@ -2,8 +2,9 @@ import Foundation
 import Logging
 import Postgres
 import Testing
+import TestSupport
 
-@Suite(.enabled(if: TestDatabase.isAvailable, "needs the local stack: deploy/local/test.sh"))
+@Suite(.enabled(if: TestDatabase.isAvailable, "needs the local stack: deploy/local/test.sh"), .timeLimit(.minutes(3)))
 struct PostgresClientTests {
     let client = PostgresClient(conninfo: TestDatabase.conninfo ?? "", logger: Logger(label: "test"))
 
@@ -14,11 +15,18 @@ struct PostgresClientTests {
         client.shutdown()
     }
 
-    /// A liveness probe can see how long the current call has been running.
+    /// A liveness probe can see how long the current call has been running, and sees it no
+    /// longer once the call has returned. The call waits on an advisory lock held by another
+    /// session, so it stays running until the test has seen it, however slow the machine.
     @Test func theRunningCallIsVisible() async throws {
         #expect(client.currentCallDuration == nil)
-        let call = Task { [client] in try await client.execute("SELECT pg_sleep(0.3)") }
-        while client.currentCallDuration == nil { await Task.yield() }
+        let holder = PostgresClient(conninfo: TestDatabase.conninfo ?? "", logger: Logger(label: "test"))
+        defer { holder.shutdown() }
+        let key = "\(Int32.random(in: 1...Int32.max))"
+        try await holder.execute("SELECT pg_advisory_lock($1::int)", [key])
+        let call = Task { [client] in try await client.execute("SELECT pg_advisory_lock($1::int)", [key]) }
+        try await waitForValue("the blocked call to show as running") { client.currentCallDuration }
+        try await holder.execute("SELECT pg_advisory_unlock($1::int)", [key])
         _ = try await call.value
         #expect(client.currentCallDuration == nil)
         client.shutdown()
@@ -33,8 +41,8 @@ struct PostgresClientTests {
         // Cancel once the server is running it (a cancel request that arrives before the statement is lost).
         let observer = PostgresClient(conninfo: TestDatabase.conninfo ?? "", logger: Logger(label: "test"))
         defer { observer.shutdown() }
-        while try await observer.execute("SELECT count(*) FROM pg_stat_activity WHERE query = $1 AND state = 'active'", [marker]).scalar != "1" {
-            await Task.yield()
+        try await waitUntil("the server to run \(marker)") {
+            try await observer.execute("SELECT count(*) FROM pg_stat_activity WHERE query = $1 AND state = 'active'", [marker]).scalar == "1"
         }
         let cancelled = ContinuousClock.now
         call.cancel()
@@ -66,8 +74,8 @@ struct PostgresClientTests {
         let call = Task { [client] in try await client.execute(marker) }
         let observer = PostgresClient(conninfo: TestDatabase.conninfo ?? "", logger: Logger(label: "test"))
         defer { observer.shutdown() }
-        while try await observer.execute("SELECT count(*) FROM pg_stat_activity WHERE query = $1 AND state = 'active'", [marker]).scalar != "1" {
-            await Task.yield()
+        try await waitUntil("the server to run \(marker)") {
+            try await observer.execute("SELECT count(*) FROM pg_stat_activity WHERE query = $1 AND state = 'active'", [marker]).scalar == "1"
         }
         try #require(kill(pid, SIGSTOP) == 0, "the tests run as the PostgreSQL server's user or root")
         let cancelled = ContinuousClock.now
@@ -144,13 +152,9 @@ struct PostgresClientTests {
         try await killer.execute("SELECT pg_terminate_backend($1::int)", [pid])
         killer.shutdown()
         // The next statement finds the connection broken; a later one reconnects.
-        var answered = false
-        for _ in 0..<20 where !answered {
-            if let value = try? await client.execute("SELECT 42").scalar, value == "42" { answered = true } else {
-                try await Task.sleep(for: .milliseconds(100))
-            }
+        try await waitUntil("the client to reconnect", timeout: .seconds(30), every: .milliseconds(100)) {
+            (try? await client.execute("SELECT 42").scalar) == "42"
         }
-        #expect(answered)
         #expect(try await client.execute("SELECT pg_backend_pid()").scalar != pid)
         client.shutdown()
     }

@@ -2,7 +2,7 @@ import Postgres
 import Testing
 
 /// Only known-transient failures are retried or held as an outage.
-@Suite struct PostgresErrorTests {
+@Suite(.timeLimit(.minutes(2))) struct PostgresErrorTests {
     @Test(arguments: ["08006", "08001", "40001", "40P01", "57P01", "57P02", "57P03"])
     func transientStates(sqlState: String) {
         #expect(PostgresError(code: .statementFailed, sqlState: sqlState, message: "").isTransient)

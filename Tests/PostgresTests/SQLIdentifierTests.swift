@@ -1,7 +1,7 @@
 import Postgres
 import Testing
 
-@Suite struct SQLIdentifierTests {
+@Suite(.timeLimit(.minutes(2))) struct SQLIdentifierTests {
     @Test(arguments: [("avatars", "\"avatars\""), ("public.avatars", "\"public\".\"avatars\""), ("Avatars_2", "\"avatars_2\"")])
     func validIdentifiersAreQuoted(raw: String, quoted: String) {
         #expect(SQLIdentifier(raw)?.quoted == quoted)

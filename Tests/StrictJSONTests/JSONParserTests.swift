@@ -4,7 +4,7 @@ import Testing
 
 /// The hand-written parser must agree with `JSONDecoder` on everything s3-mover reads, and
 /// refuse what it refuses.
-@Suite struct JSONParserTests {
+@Suite(.timeLimit(.minutes(2))) struct JSONParserTests {
     /// The repository's `sample-events/` directory: real S3, SNS and EventBridge bodies.
     static let sampleEvents = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Installs everything s3-mover needs to build, test and demo on Debian 12:
 # the C libraries' headers, PostgreSQL 15, the test servers (moto_server, rclone), the AWS CLI, and
-# promtool (Debian's prometheus package, which starts nothing by itself) for the metrics and alert tests.
+# promtool (Debian's prometheus package, which starts nothing by itself) for the metrics and alert tests,
+# and gdb, for the backtraces test.sh prints when a run passes its time limit.
 # Idempotent: skips what is already there.
 set -euo pipefail
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
-apt_packages=(libcurl4-openssl-dev libpq-dev libssl-dev libxml2-dev postgresql-15 ca-certificates curl prometheus)
+apt_packages=(libcurl4-openssl-dev libpq-dev libssl-dev libxml2-dev postgresql-15 ca-certificates curl prometheus gdb)
 missing=()
 for package in "${apt_packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 struct CommandResult: Sendable {
     var status: Int32
@@ -28,15 +29,11 @@ enum Command {
     private static func runBlocking(_ executable: String, _ arguments: [String], environment: [String: String],
                                     timeout: Duration) throws -> CommandResult {
         let process = try start(executable, arguments, environment: environment)
-        let deadline = ContinuousClock.now + timeout
         let stdout = process.standardOutputData()
         let stderr = process.standardErrorData()
-        while process.process.isRunning {
-            if ContinuousClock.now > deadline {
-                process.process.terminate()
-                throw CommandError(description: "\(executable) \(arguments) timed out")
-            }
-            usleep(20_000)
+        guard process.waitForExit(timeout: timeout) else {
+            process.process.terminate()
+            throw CommandError(description: "\(executable) \(arguments) did not exit within \(timeout)")
         }
         return CommandResult(status: process.process.terminationStatus,
                              stdout: String(decoding: stdout.wait(), as: UTF8.self),
@@ -52,8 +49,10 @@ enum Command {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
         try process.run()
-        return RunningProcess(process: process, out: out, err: err)
+        return RunningProcess(process: process, out: out, err: err, exited: exited)
     }
 }
 
@@ -64,11 +63,23 @@ final class RunningProcess: @unchecked Sendable {
     private let err: Pipe
     private var outReader: PipeReader?
     private var errReader: PipeReader?
+    /// Signalled once, by the process's termination handler.
+    private let exited: DispatchSemaphore
 
-    init(process: Process, out: Pipe, err: Pipe) {
+    init(process: Process, out: Pipe, err: Pipe, exited: DispatchSemaphore) {
         self.process = process
         self.out = out
         self.err = err
+        self.exited = exited
+    }
+
+    /// Blocks (on the caller's thread, never the cooperative pool's) until the process exits or
+    /// `timeout` passes; returns whether it exited.
+    func waitForExit(timeout: Duration) -> Bool {
+        let milliseconds = Int(timeout.components.seconds * 1000) + Int(timeout.components.attoseconds / 1_000_000_000_000_000)
+        guard exited.wait(timeout: .now() + .milliseconds(milliseconds)) == .success else { return false }
+        exited.signal()  // later waits return at once too
+        return true
     }
 
     func standardOutputData() -> PipeReader {
@@ -81,12 +92,32 @@ final class RunningProcess: @unchecked Sendable {
         return errReader!
     }
 
-    /// Sends `signal` and waits (up to `timeout`) for the process to exit; returns its status.
-    func stop(signal: Int32, timeout: Duration = .seconds(40)) -> (status: Int32, elapsed: Duration) {
+    /// Sends `signal` and waits (up to `timeout`) for the process to exit; returns its status
+    /// (-1 if it did not exit) and how long it took. The wait blocks a thread of its own, never
+    /// one of Swift's cooperative pool, which the tests running beside this one need.
+    func stop(signal: Int32, timeout: Duration = .seconds(40)) async -> (status: Int32, elapsed: Duration) {
         let started = ContinuousClock.now
         kill(process.processIdentifier, signal)
-        while process.isRunning && ContinuousClock.now - started < timeout { usleep(20_000) }
-        return (process.isRunning ? -1 : process.terminationStatus, ContinuousClock.now - started)
+        let exited = await exit(within: timeout)
+        return (exited ? process.terminationStatus : -1, ContinuousClock.now - started)
+    }
+
+    /// Runs `body`; if it throws while the process still runs, kills the process (and awaits its
+    /// exit) before rethrowing, so a failed test leaves nothing behind.
+    func stoppedAfterwards<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch {
+            if process.isRunning { _ = await stop(signal: SIGKILL, timeout: .seconds(10)) }
+            throw error
+        }
+    }
+
+    /// Waits (up to `timeout`) for the process to exit, on a thread of its own; returns whether it did.
+    func exit(within timeout: Duration) async -> Bool {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread { [self] in continuation.resume(returning: waitForExit(timeout: timeout)) }
+        }
     }
 }
 
@@ -116,12 +147,13 @@ extension Command {
     static func startHelper(_ script: String, _ arguments: [String], ready: () async -> Bool) async throws -> RunningProcess {
         let path = Stack.root.appendingPathComponent("Tests/IntegrationTests/Support/\(script)").path
         let process = try start("/usr/bin/env", ["python3", path] + arguments, environment: ProcessInfo.processInfo.environment)
-        for _ in 0..<100 {
-            if await ready() { return process }
-            try await Task.sleep(for: .milliseconds(100))
+        do {
+            try await waitUntil("\(script) \(arguments) to answer", timeout: .seconds(30), every: .milliseconds(100)) { await ready() }
+        } catch {
+            process.process.terminate()
+            throw error
         }
-        process.process.terminate()
-        throw CommandError(description: "\(script) \(arguments) did not start")
+        return process
     }
 
     /// Runs a program with posix_spawn and waitpid, inheriting our stdio: for scripts that start

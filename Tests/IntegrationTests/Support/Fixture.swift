@@ -13,8 +13,9 @@ struct Fixture {
     let table: String
     var queueURL: String?
     var deadLetterURL: String?
-    let s3: S3Client
-    let sqs: SQSClient
+    /// This fixture's S3 and SQS, retried on transient answers.
+    let s3: TestS3
+    let sqs: TestSQS
     let database: PostgresClient
 
     /// Creates the buckets and the table (empty); with `queue`, the queue, DLQ and notification too.
@@ -26,10 +27,10 @@ struct Fixture {
         let name = Stack.uniqueName(label)
         let endpoint = try Endpoint(parsing: server.endpoint, setting: "test")
         let credentials = StaticCredentialProvider(server.credentials)
-        let s3 = S3Client(configuration: .init(endpoint: endpoint, region: "us-east-1", usePathStyle: true),
-                          credentials: credentials, http: Stack.http)
-        let sqs = SQSClient(endpoint: try Endpoint(parsing: Stack.moto, setting: "test"), region: "us-east-1",
-                            credentials: StaticCredentialProvider(S3Server.moto.credentials), http: Stack.http)
+        let s3 = TestS3(S3Client(configuration: .init(endpoint: endpoint, region: "us-east-1", usePathStyle: true),
+                                 credentials: credentials, http: Stack.http))
+        let sqs = TestSQS(SQSClient(endpoint: try Endpoint(parsing: Stack.moto, setting: "test"), region: "us-east-1",
+                                    credentials: StaticCredentialProvider(S3Server.moto.credentials), http: Stack.http))
         var fixture = Fixture(
             name: name, server: server, sourceBucket: "\(name)-src", destinationBucket: "\(name)-dst",
             table: name.replacingOccurrences(of: "-", with: "_"), queueURL: nil, deadLetterURL: nil, s3: s3, sqs: sqs,
@@ -39,11 +40,11 @@ struct Fixture {
         try await s3.createBucket(fixture.destinationBucket)
         try await fixture.database.execute("CREATE TABLE \(fixture.table) (id SERIAL PRIMARY KEY, path VARCHAR)")
         if queue {
-            let dlq = try await Self.createQueue(sqs, name: "\(name)-dlq")
+            let dlq = try await sqs.createQueue(name: "\(name)-dlq")
             let dlqArn = try await sqs.queueAttributes(queueURL: dlq, names: ["QueueArn"])["QueueArn"] ?? ""
             let redrive = #"{"deadLetterTargetArn":"\#(dlqArn)","maxReceiveCount":"\#(maxReceiveCount)"}"#
-            let url = try await Self.createQueue(sqs, name: name,
-                                                 attributes: ["VisibilityTimeout": "\(visibilityTimeout)", "RedrivePolicy": redrive])
+            let url = try await sqs.createQueue(name: name,
+                                                attributes: ["VisibilityTimeout": "\(visibilityTimeout)", "RedrivePolicy": redrive])
             fixture.queueURL = url
             fixture.deadLetterURL = dlq
             if server == .moto {
@@ -52,20 +53,6 @@ struct Fixture {
             }
         }
         return fixture
-    }
-
-    /// `CreateQueue`, again after an HTTP 500: moto's CreateQueue is not thread-safe (two at once
-    /// can fail with "dictionary changed size during iteration" in its dead-letter setup), and
-    /// the tests create queues in parallel. Creating a queue again with the same attributes is a no-op.
-    static func createQueue(_ sqs: SQSClient, name: String, attributes: [String: String] = [:]) async throws -> String {
-        for attempt in 1...5 {
-            do {
-                return try await sqs.createQueue(name: name, attributes: attributes)
-            } catch let error as SQSError where error.status == 500 && attempt < 5 {
-                try await Task.sleep(for: .milliseconds(50 * attempt))
-            }
-        }
-        preconditionFailure("the last attempt returns or throws")
     }
 
     /// Points the source bucket's ObjectCreated notifications (prefix image/, suffix .png) at the queue.
