@@ -10,7 +10,8 @@ final class MemoryCopier: ObjectCopier {
         var failuresBeforeSuccess = 0
         var failure: any Error = TestError.transient
         var copies = 0
-        /// A key whose copy waits (up to 2 s) until this many other copies have been made.
+        /// A key whose copy waits (up to 30 s: only a wrong design waits that long) until this many
+        /// other copies have been made.
         var slow: (key: String, untilCopies: Int)?
         /// Copies made while the slow key was waiting.
         var copiesDuringSlow = 0
@@ -25,7 +26,7 @@ final class MemoryCopier: ObjectCopier {
     func copy(sourceKey: String, destinationKey: String, hints: SourceHints) async throws -> CopyOutcome {
         if let slow = state.withLock({ $0.slow }), slow.key == sourceKey {
             let start = state.withLock { $0.copies }
-            try? await waitUntil("\(slow.untilCopies) other copies", timeout: .seconds(2)) {
+            try? await waitUntil("\(slow.untilCopies) other copies", timeout: .seconds(30)) {
                 state.withLock { $0.copies } - start >= slow.untilCopies
             }
             state.withLock { $0.copiesDuringSlow = $0.copies - start }

@@ -25,9 +25,10 @@ still_running() {
 import collections, re, sys
 started, finished = collections.Counter(), collections.Counter()
 for line in open(sys.argv[1], encoding="utf-8", errors="replace"):
-    if m := re.match(r"^◇ Test (.+) started\.$", line):
+    # Parameterised tests also print a line per case started; they end as one test.
+    if m := re.match(r"^◇ Test (?!case passing |run started)(.+) started\.$", line):
         started[m[1]] += 1
-    elif m := re.match(r"^\S+ Test (.+?) (passed|failed) after ", line) or re.match(r"^\S+ Test (.+?) skipped", line):
+    elif m := re.match(r"^\S+ Test (.+?)(?: with \d+ test cases?)? (?:passed|failed) after ", line) or re.match(r"^\S+ Test (.+?) skipped", line):
         finished[m[1]] += 1
 for name in sorted(started):
     if started[name] > finished[name]:
@@ -42,8 +43,8 @@ backtraces() {
   for pid in $pids; do
     echo "--- backtrace of pid $pid: $(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | cut -c1-200)"
     if command -v gdb >/dev/null 2>&1; then
-      timeout 120 gdb -p "$pid" -batch -ex "set pagination off" -ex "thread apply all bt" 2>&1 \
-        | grep -vE '^\[New LWP|^\[Thread debugging|^Using host libthread_db' || true
+      timeout 120 gdb -p "$pid" -batch -ex "set pagination off" -ex "set complaints 0" -ex "thread apply all bt" 2>&1 \
+        | grep -vE '^\[New LWP|^\[Thread debugging|^Using host libthread_db|^During symbol reading|^warning: Section' || true
     else
       echo "(gdb is not installed: deploy/local/install.sh installs it)"
     fi
