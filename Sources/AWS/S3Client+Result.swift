@@ -18,7 +18,7 @@ extension S3Client {
                                           "expected <\(expected)>, got \(response.body.isEmpty ? "an empty body" : "a body that is not XML")")
         }
         if root.name == "Error" {
-            throw S3Error(code: root.text(of: "Code") ?? "InternalError", status: response.status,
+            throw S3Error(code: root.text(of: "Code").map(AWSErrorCode.validated) ?? "InternalError", status: response.status,
                           message: root.text(of: "Message") ?? "", requestId: root.text(of: "RequestId") ?? response.header("x-amz-request-id"),
                           operation: operation, resource: resource)
         }

@@ -2,8 +2,10 @@ import CurlHTTP
 
 /// An error answer from S3: its code, HTTP status and request id.
 public struct S3Error: Error, Sendable, Hashable, CustomStringConvertible {
-    /// S3's error code, e.g. `NoSuchKey`, `AccessDenied`, `SlowDown`. For bodiless answers
-    /// (HEAD) a code is derived from the status: `NotFound`, `Forbidden`, `HTTP<status>`.
+    /// S3's error code, e.g. `NoSuchKey`, `AccessDenied`, `SlowDown`, in ``AWSErrorCode``'s
+    /// grammar (``AWSErrorCode/invalid`` otherwise). For bodiless answers (HEAD) a code is
+    /// derived from the status: `NotFound`, `Forbidden`, `HTTP<status>`. How an answer is
+    /// retried is the retry table's call (`MoverCore.RetryTable`), not this type's.
     public var code: String
     /// The HTTP status.
     public var status: Int
@@ -23,18 +25,6 @@ public struct S3Error: Error, Sendable, Hashable, CustomStringConvertible {
         self.requestId = requestId
         self.operation = operation
         self.resource = resource
-    }
-
-    /// Throttling answers, after which a client should back off harder.
-    public var isThrottling: Bool {
-        code == "SlowDown" || code.hasPrefix("Throttling") || code == "RequestLimitExceeded"
-            || code == "TooManyRequestsException" || status == 429 || (status == 503 && code == "HTTP503")
-    }
-
-    /// Answers that a retry may turn into success.
-    public var isRetryable: Bool {
-        isThrottling || [500, 502, 503, 504].contains(status)
-            || ["InternalError", "RequestTimeout", "ServiceUnavailable", "RequestTimeTooSkewed", Self.invalidResponseCode].contains(code)
     }
 
     public var description: String {
@@ -61,7 +51,7 @@ extension S3Error {
     init(response: HTTPResponse, operation: String, resource: String?) {
         let requestId = response.header("x-amz-request-id")
         if !response.body.isEmpty, let root = try? XMLElement.parse(response.body), root.name == "Error" {
-            self.init(code: root.text(of: "Code") ?? "HTTP\(response.status)", status: response.status,
+            self.init(code: root.text(of: "Code").map(AWSErrorCode.validated) ?? "HTTP\(response.status)", status: response.status,
                       message: root.text(of: "Message") ?? "", requestId: root.text(of: "RequestId") ?? requestId,
                       operation: operation, resource: resource)
             return

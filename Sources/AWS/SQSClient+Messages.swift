@@ -91,7 +91,7 @@ extension SQSClient {
             guard let id = item["Id"]?.string, let code = item["Code"]?.string else { return nil }
             var senderFault = false
             if case .bool(let fault) = item["SenderFault"] { senderFault = fault }
-            failures.append(SQSBatchFailure(id: id, code: code, message: item["Message"]?.string ?? "", senderFault: senderFault))
+            failures.append(SQSBatchFailure(id: id, code: AWSErrorCode.validated(code), message: item["Message"]?.string ?? "", senderFault: senderFault))
         }
         return failures
     }

@@ -83,11 +83,11 @@ public struct SQSClient: Sendable {
         // The query-compatible code (e.g. AWS.SimpleQueueService.NonExistentQueue) is the one users know.
         if let queryError = response.header("x-amzn-query-error"), let code = queryError.split(separator: ";").first {
             let parsed = try? JSONDecoder().decode(Body.self, from: Data(response.body))
-            return SQSError(code: String(code), status: response.status, message: parsed?.message ?? parsed?.Message ?? "",
+            return SQSError(code: AWSErrorCode.validated(code), status: response.status, message: parsed?.message ?? parsed?.Message ?? "",
                             requestId: requestId, operation: operation)
         }
         if let parsed = try? JSONDecoder().decode(Body.self, from: Data(response.body)), let type = parsed.type {
-            let code = type.split(separator: "#").last.map(String.init) ?? type
+            let code = AWSErrorCode.validated(type.split(separator: "#").last ?? Substring(type))
             return SQSError(code: code, status: response.status, message: parsed.message ?? parsed.Message ?? "",
                             requestId: requestId, operation: operation)
         }

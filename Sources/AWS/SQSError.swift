@@ -1,6 +1,8 @@
 /// An error answer from SQS: its code (e.g. `AWS.SimpleQueueService.NonExistentQueue`,
 /// `ThrottlingException`), HTTP status and request id.
 public struct SQSError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// SQS's error code, in ``AWSErrorCode``'s grammar (``AWSErrorCode/invalid`` otherwise).
+    /// How an answer is retried is the retry table's call (`MoverCore.RetryTable`).
     public var code: String
     public var status: Int
     public var message: String
@@ -14,16 +16,6 @@ public struct SQSError: Error, Sendable, Hashable, CustomStringConvertible {
         self.message = message
         self.requestId = requestId
         self.operation = operation
-    }
-
-    /// Throttling answers, after which a client should back off harder.
-    public var isThrottling: Bool {
-        code.contains("Throttling") || code == "RequestThrottled" || code.contains("OverLimit") || status == 429
-    }
-
-    /// Answers that a retry may turn into success.
-    public var isRetryable: Bool {
-        isThrottling || status >= 500 || code.contains("ServiceUnavailable") || code.contains("InternalError")
     }
 
     public var description: String {

@@ -74,7 +74,7 @@ public struct STSClient: Sendable {
         guard (200..<300).contains(response.status) else {
             let root = try? XMLElement.parse(response.body)
             let error = root?.child("Error")
-            let code = error?.text(of: "Code") ?? "HTTP\(response.status)"
+            let code = error?.text(of: "Code").map(AWSErrorCode.validated) ?? "HTTP\(response.status)"
             let message = error?.text(of: "Message") ?? String(response.bodyText.prefix(200))
             let transient = response.status >= 500 || code == "Throttling" || code == "IDPCommunicationError"
             throw CredentialError(code: code, source: source, message: "\(operation) (HTTP \(response.status)): \(message)",

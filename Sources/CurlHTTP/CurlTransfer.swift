@@ -1,6 +1,9 @@
 internal import CCurl
 internal import CS3MoverShims
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One request in flight: owns a `CURL*` easy handle, its header list and its body copy,
 /// and frees each exactly once in `deinit`.
@@ -179,6 +182,15 @@ final class CurlTransfer: @unchecked Sendable {
                 request: requestDescription))
         }
         guard result == CURLE_OK else {
+            var osErrno = 0
+            _ = s3m_curl_easy_getinfo_long(handle, CURLINFO_OS_ERRNO, &osErrno)
+            if result == CURLE_COULDNT_CONNECT, osErrno == Int(EMFILE) || osErrno == Int(ENFILE) || FileDescriptorLimit.isExhausted {
+                let limit = FileDescriptorLimit.current.map { "\($0.soft)" } ?? "unknown"
+                return .failure(HTTPClientError(
+                    code: .tooManyOpenFiles, curlCode: Int(result.rawValue),
+                    message: "no socket could be opened: the process is out of file descriptors (EMFILE; RLIMIT_NOFILE soft limit \(limit))",
+                    request: requestDescription))
+            }
             return .failure(HTTPClientError(
                 code: Self.classify(result), curlCode: Int(result.rawValue),
                 message: String(cString: curl_easy_strerror(result)), request: requestDescription))

@@ -4,7 +4,7 @@
 public struct HTTPClientError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What kind of failure this is.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
-        fileprivate enum Base: Hashable { case timedOut, couldNotConnect, connectionLost, engineShutDown, invalidRequest, responseTooLarge, other }
+        fileprivate enum Base: Hashable { case timedOut, couldNotConnect, connectionLost, tooManyOpenFiles, engineShutDown, invalidRequest, responseTooLarge, other }
         fileprivate let base: Base
         /// The transfer exceeded its connect or total timeout.
         public static let timedOut = Code(base: .timedOut)
@@ -12,6 +12,9 @@ public struct HTTPClientError: Error, Sendable, Hashable, CustomStringConvertibl
         public static let couldNotConnect = Code(base: .couldNotConnect)
         /// The connection broke while sending or receiving.
         public static let connectionLost = Code(base: .connectionLost)
+        /// No socket could be opened: the process has no file descriptors left (EMFILE or
+        /// ENFILE). libcurl reports it as "couldn't connect"; this says what it is.
+        public static let tooManyOpenFiles = Code(base: .tooManyOpenFiles)
         /// The engine was shut down before the transfer finished.
         public static let engineShutDown = Code(base: .engineShutDown)
         /// libcurl rejected the request's options (a bad URL, say).
@@ -25,6 +28,7 @@ public struct HTTPClientError: Error, Sendable, Hashable, CustomStringConvertibl
             case .timedOut: "timed out"
             case .couldNotConnect: "could not connect"
             case .connectionLost: "connection lost"
+            case .tooManyOpenFiles: "out of file descriptors"
             case .engineShutDown: "engine shut down"
             case .invalidRequest: "invalid request"
             case .responseTooLarge: "response too large"
@@ -54,7 +58,7 @@ public struct HTTPClientError: Error, Sendable, Hashable, CustomStringConvertibl
     /// connections. Everything else (TLS and certificate errors, an invalid request, any `CURLcode`
     /// not known to be passing) is permanent and reported with its code.
     public var isTransient: Bool {
-        code == .timedOut || code == .couldNotConnect || code == .connectionLost
+        code == .timedOut || code == .couldNotConnect || code == .connectionLost || code == .tooManyOpenFiles
     }
 
     public var description: String {

@@ -1,7 +1,10 @@
 /// How a failure should be treated by the retry policy.
 public enum FailureClass: Sendable, Hashable {
-    /// A retry may succeed (5xx, timeouts, broken connections).
+    /// A retry may succeed (a 5xx answer, a deadlock): retried within the ordinary budget, then failed.
     case transient
+    /// A dependency cannot be reached (no connection, a connection lost or timed out, a database
+    /// restarting): retried within the budget, then held by ``OutageHold`` while it lasts.
+    case outage
     /// The service asked us to slow down; retry after a longer pause.
     case throttled
     /// Retrying will not help (access denied, no such bucket, bad input).

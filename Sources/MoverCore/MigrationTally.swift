@@ -59,12 +59,13 @@ public final class MigrationTally: Sendable {
         }
     }
 
-    /// Records one object that failed with `code`.
+    /// Records one object that failed with `code` (kept per code only when the retry table
+    /// bounds it; see ``RetryTable/boundedCode(_:)``).
     public func recordFailure(code: String) {
         MoverMetrics.failed(code)
         state.withLock { tally in
             tally.failed += 1
-            tally.failedByCode[code, default: 0] += 1
+            tally.failedByCode[RetryTable.boundedCode(code), default: 0] += 1
         }
     }
 

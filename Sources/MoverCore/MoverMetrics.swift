@@ -84,8 +84,9 @@ enum MoverMetrics {
         Gauge(label: MetricName.concurrencyWindow).record(limit)
     }
 
+    /// `reason` is bounded here, whatever the caller passes: a label set never grows with what a server invents.
     static func failed(_ reason: String) {
-        Counter(label: MetricName.objectsFailed, dimensions: [("reason", reason)]).increment()
+        Counter(label: MetricName.objectsFailed, dimensions: [("reason", RetryTable.boundedCode(reason))]).increment()
     }
 
     static func messages(received: Int, deleted: Int, kept: Int) {
@@ -97,7 +98,7 @@ enum MoverMetrics {
     static func messagesAtRisk(_ count: Int) { messagesAtRisk.increment(by: count) }
 
     static func retried(_ cause: String) {
-        Counter(label: MetricName.retries, dimensions: [("cause", cause)]).increment()
+        Counter(label: MetricName.retries, dimensions: [("cause", RetryTable.boundedCode(cause))]).increment()
     }
 
     static func eventCompleted(age: Duration) { eventAge.record(age) }

@@ -1,9 +1,14 @@
 public import Logging
 
-/// Holds work through dependency outages: a transient or throttling failure (after the
-/// handler's own retries) is retried with capped, jittered backoff for up to ``maxHold``, and the
-/// outage is recorded in ``health`` so the caller can stop taking on new work meanwhile.
-/// Failures that belong to the object itself (access denied, source missing) are thrown at once.
+/// Holds work through dependency outages: an outage (no connection, a connection lost or timed
+/// out, a database restarting) or throttling past the adaptive window's own retries is retried
+/// with capped, jittered backoff for up to ``maxHold``, and the outage is recorded in ``health``
+/// so the caller can stop taking on new work meanwhile.
+///
+/// Everything else is thrown at once: failures that belong to the object (access denied, source
+/// missing), and transient answers (a 5xx, a 2xx that is not the operation's result) whose
+/// ordinary retry budget is spent: a server that answers, however wrongly, is not an outage, and
+/// holding its objects for ``maxHold`` would stall the run.
 public struct OutageHold: Sendable {
     public let health: DependencyHealth
     /// How long one object may be held before it counts as failed.
@@ -31,7 +36,7 @@ public struct OutageHold: Sendable {
                     logger.notice("dependencies answering again", metadata: ["outage_lasted": "\(lasted)"])
                 }
                 return outcome
-            } catch let error as MigrationError where error.failureClass != .permanent {
+            } catch let error as MigrationError where error.failureClass == .outage || error.failureClass == .throttled {
                 guard !Task.isCancelled, ContinuousClock.now - started < maxHold else { throw error }
                 if health.markOutage("\(error.step.rawValue): \(error.code)") {
                     logger.warning("dependency outage: holding in-flight work and pausing new work", metadata: [

@@ -3,23 +3,41 @@ public import CurlHTTP
 public import MoverCore
 public import Postgres
 
+// Every error type the adapters throw, classified by the one table (`RetryTable`), and coded
+// with a code from a bounded set: a failure's code becomes a metric label and a tally key.
+
 extension S3Error: ClassifiedError {
-    public var failureClass: FailureClass { isThrottling ? .throttled : (isRetryable ? .transient : .permanent) }
-    public var failureCode: String { code }
+    public var failureClass: FailureClass { RetryTable.classify(code: code, status: status) }
+    public var failureCode: String { RetryTable.boundedCode(code) }
 }
 
 extension SQSError: ClassifiedError {
-    public var failureClass: FailureClass { isThrottling ? .throttled : (isRetryable ? .transient : .permanent) }
-    public var failureCode: String { code }
+    public var failureClass: FailureClass { RetryTable.classify(code: code, status: status) }
+    public var failureCode: String { RetryTable.boundedCode(code) }
 }
 
 extension HTTPClientError: ClassifiedError {
-    public var failureClass: FailureClass { isTransient ? .transient : .permanent }
-    public var failureCode: String { curlCode.map { "CURLcode \($0)" } ?? "\(code)" }
+    /// No connection, or a connection lost or timed out: an outage while it lasts. Running out
+    /// of file descriptors passes when transfers end: transient. Anything else is permanent.
+    public var failureClass: FailureClass {
+        if code == .tooManyOpenFiles { return .transient }
+        if let curlCode, RetryTable.outageCurlCodes.contains(curlCode) { return .outage }
+        return .permanent
+    }
+
+    public var failureCode: String {
+        if code == .tooManyOpenFiles { return "TooManyOpenFiles" }
+        return curlCode.map { "CURLcode \($0)" } ?? "\(code)"
+    }
 }
 
 extension PostgresError: ClassifiedError {
-    public var failureClass: FailureClass { isTransient ? .transient : .permanent }
+    public var failureClass: FailureClass {
+        if code == .connectionLost { return .outage }
+        guard let sqlState else { return code == .connectionFailed ? .outage : .permanent }
+        return RetryTable.classify(sqlState: sqlState)
+    }
+
     public var failureCode: String { sqlState.map { "SQLSTATE \($0)" } ?? "\(code)" }
 }
 
@@ -32,6 +50,6 @@ extension XMLParseError: ClassifiedError {
 
 extension CredentialError: ClassifiedError {
     /// Unreachable credential endpoints and 5xx answers are outages; a refused role is not.
-    public var failureClass: FailureClass { isTransient ? .transient : .permanent }
-    public var failureCode: String { code }
+    public var failureClass: FailureClass { isTransient ? .outage : .permanent }
+    public var failureCode: String { RetryTable.boundedCode(code) }
 }

@@ -31,6 +31,7 @@ public final class Runtime: Sendable {
         _ = try settings.copyOptions()
         _ = try settings.bucketAccess()
         bucketRegions = S3BucketRegions(try settings.bucketRegions())
+        Self.raiseFileLimit(logger: logger)
         let http = HTTPClient()
         do {
             let resolved = try settings.credentials(aws: aws, profiles: profiles, http: http, logger: logger)
@@ -44,6 +45,20 @@ public final class Runtime: Sendable {
         retry = RetryPolicy()
         databaseClient = connectionString.map { PostgresClient(conninfo: $0, logger: logger, limits: limits) }
         logger.debug("AWS credentials", metadata: ["source": "\(credentialSource)", "region": "\(aws.region)"])
+    }
+
+    /// Raises the soft `RLIMIT_NOFILE` to the hard limit and logs the limit in effect: containers
+    /// often start at a soft 1024, which a busy copy engine plus a metrics port under a
+    /// connection flood would exhaust.
+    static func raiseFileLimit(logger: Logger) {
+        let before = FileDescriptorLimit.current
+        guard let after = FileDescriptorLimit.raiseSoftToHard() else {
+            logger.warning("cannot read the open-file limit (RLIMIT_NOFILE)")
+            return
+        }
+        var metadata: Logger.Metadata = ["soft": "\(after.soft)", "hard": "\(after.hard)"]
+        if let before, before.soft != after.soft { metadata["raised_from"] = "\(before.soft)" }
+        logger.info("open-file limit", metadata: metadata)
     }
 
     /// The S3 client.

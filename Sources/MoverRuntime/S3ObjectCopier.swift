@@ -71,9 +71,12 @@ public struct S3ObjectCopier: ObjectCopier {
             do {
                 result = try await client.copyObject(sourceBucket: sourceBucket, sourceKey: sourceKey, destinationBucket: destinationBucket,
                                                      destinationKey: destinationKey, ifMatch: ifMatch?.quoted, options: writeOptions)
-            } catch let error as S3Error where error.code == "InvalidRequest" && error.message.lowercased().contains("larger") {
-                // The size was unknown and the object is over the single-copy limit.
-                return try await copyInParts(sourceKey: sourceKey, destinationKey: destinationKey, ifMatch: ifMatch, metadata: nil,
+            } catch let error as S3Error where error.code == "InvalidRequest" {
+                // S3 refuses a copy over its single-copy limit with InvalidRequest and no code of
+                // its own: when the size we went by was wrong or missing, read it and decide by it.
+                guard let current = try await client.headObject(bucket: sourceBucket, key: sourceKey, checksums: true),
+                      (current.contentLength ?? 0) > multipartThreshold else { throw error }
+                return try await copyInParts(sourceKey: sourceKey, destinationKey: destinationKey, ifMatch: ifMatch, metadata: current,
                                              options: writeOptions)
             }
             // The cheapest proof: the same single-part ETag (an MD5 of the content, or a value

@@ -33,7 +33,7 @@ public struct SQSMessageQueue: MessageQueue {
         failures.compactMap { failure in
             guard failure.id.hasPrefix("m"), let index = Int(failure.id.dropFirst()), messages.indices.contains(index) else { return nil }
             return QueueEntryFailure(message: messages[index], code: failure.code,
-                                     isRetryable: !failure.senderFault || failure.code.contains("Throttl"))
+                                     isRetryable: !failure.senderFault || RetryTable.classify(code: failure.code, status: 0) == .throttled)
         }
     }
 

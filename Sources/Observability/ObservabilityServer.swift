@@ -8,6 +8,11 @@ public import Prometheus
 ///
 /// It runs on its own one-thread SwiftNIO event loop, apart from the copy engine's curl thread
 /// and the cooperative pool, so that a scrape or a probe is answered even when the work is saturated.
+///
+/// Whatever reaches the port is bounded by ``ConnectionLimits``: a request head must arrive
+/// within the header timeout, a kept-alive connection is closed after the idle timeout, and
+/// connections past the cap are closed as soon as they are accepted, so a neighbour cannot
+/// hold the process's file descriptors.
 public final class ObservabilityServer: Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let channel: any Channel
@@ -18,17 +23,23 @@ public final class ObservabilityServer: Sendable {
 
     /// Binds `host:port` and starts serving. Throws when the port cannot be bound.
     public static func start(
-        host: String = "0.0.0.0", port: Int, registry: PrometheusCollectorRegistry, checks: HealthChecks, logger: Logger
+        host: String = "0.0.0.0", port: Int, registry: PrometheusCollectorRegistry, checks: HealthChecks,
+        limits: ConnectionLimits = ConnectionLimits(), logger: Logger
     ) async throws -> ObservabilityServer {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let connections = ConnectionCount(maximum: limits.maxConnections)
         do {
             let channel = try await ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 64)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelInitializer { channel in
-                    // Runs on the channel's event loop, so the handler never crosses threads.
-                    channel.eventLoop.makeCompletedFuture {
+                    // Past the cap: closed at once (a failed initializer closes the channel).
+                    guard connections.admit() else { return channel.eventLoop.makeFailedFuture(ConnectionCapReached()) }
+                    channel.closeFuture.whenComplete { _ in connections.release() }
+                    // Runs on the channel's event loop, so the handlers never cross threads.
+                    return channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                        try channel.pipeline.syncOperations.addHandler(RequestHeadDeadline(limits: limits))
                         try channel.pipeline.syncOperations.addHandler(ObservabilityHandler(registry: registry, checks: checks))
                     }
                 }
@@ -36,7 +47,10 @@ public final class ObservabilityServer: Sendable {
                 .bind(host: host, port: port)
                 .get()
             let bound = channel.localAddress?.port ?? port
-            logger.info("serving /metrics, /healthz and /readyz", metadata: ["address": "\(host):\(bound)"])
+            logger.info("serving /metrics, /healthz and /readyz", metadata: [
+                "address": "\(host):\(bound)", "header_timeout": "\(limits.headerTimeout)", "idle_timeout": "\(limits.idleTimeout)",
+                "max_connections": "\(limits.maxConnections)",
+            ])
             return ObservabilityServer(group: group, channel: channel, port: bound, logger: logger)
         } catch {
             try? await group.shutdownGracefully()

@@ -70,7 +70,7 @@ import Testing
             try client.resultDocument(response, operation: "CopyObject", expected: "CopyObjectResult", resource: "s3://b/k")
         } throws: { error in
             guard let error = error as? S3Error else { return false }
-            return error.code == "InvalidResponse" && error.isRetryable && error.status == 200
+            return error.code == "InvalidResponse" && error.status == 200
         }
     }
 

@@ -2,11 +2,15 @@ import AWS
 import Testing
 
 @Suite(.timeLimit(.minutes(2))) struct S3ErrorTests {
-    @Test func classifiesThrottlingAndServerErrors() {
-        #expect(S3Error(code: "SlowDown", status: 503, message: "", operation: "CopyObject").isThrottling)
-        #expect(S3Error(code: "InternalError", status: 500, message: "", operation: "CopyObject").isRetryable)
-        #expect(!S3Error(code: "AccessDenied", status: 403, message: "", operation: "CopyObject").isRetryable)
-        #expect(!S3Error(code: "NoSuchBucket", status: 404, message: "", operation: "CopyObject").isRetryable)
+    /// A code off the wire is letters, digits and dots, up to 64 of them, or it is replaced.
+    @Test(arguments: ["SlowDown", "AWS.SimpleQueueService.NonExistentQueue", "KMS.DisabledException", String(repeating: "A", count: 64)])
+    func codesInTheGrammarAreKept(code: String) {
+        #expect(AWSErrorCode.validated(code) == code)
+    }
+
+    @Test(arguments: ["", "Slow\"Down", "Slow\nDown", "x y", "Code<script>", "Dow_n", "Ünïcode", String(repeating: "A", count: 65)])
+    func codesOutsideTheGrammarAreReplaced(code: String) {
+        #expect(AWSErrorCode.validated(code) == AWSErrorCode.invalid)
     }
 
     @Test func descriptionCarriesCodeStatusAndRequestID() {

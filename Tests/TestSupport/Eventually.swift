@@ -41,6 +41,7 @@ public func waitUntil(_ condition: String, timeout: Duration = .seconds(60), eve
 }
 
 /// Polls `value` until it is non-nil and returns it; throws ``WaitTimedOut`` at the deadline.
+@discardableResult
 public func waitForValue<T>(_ condition: String, timeout: Duration = .seconds(60), every interval: Duration = .milliseconds(20),
                             _ value: () async throws -> T?) async throws -> T {
     try await waitFor(condition, timeout: timeout, every: interval, observing: value, until: { $0 != nil })!
