@@ -111,7 +111,7 @@ let package = Package(
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "IntegrationTests", dependencies: ["MoverRuntime", "MoverCore", "AWS", "Postgres", "CurlHTTP", "TestSupport"],
-                    exclude: ["Support/fault_proxy.py", "Support/credential_endpoints.py", "Support/iam_enforced_moto.py",
+                    exclude: ["Support/fault_proxy.py", "Support/credential_endpoints.py", "Support/iam_enforced_moto.py", "Support/connection_flood.py",
                               "Support/inventory_report.py"]),
     ]
 )

@@ -174,6 +174,7 @@ def check_consistency(documents):
         selector = selector.get("matchLabels", selector)
         if not selector or any(labels.get(key) != value for key, value in selector.items()):
             problem(f"{kind} {name}: its selector does not match the worker's pod labels")
+    check_network_policy(documents, labels, ports)
     scaled = one(documents, "ScaledObject", "s3-mover-worker").get("spec", {})
     if scaled.get("scaleTargetRef", {}).get("name") != deployment.get("metadata", {}).get("name"):
         problem("worker-scaledobject.yaml: scaleTargetRef must name the worker Deployment")
@@ -183,6 +184,29 @@ def check_consistency(documents):
         reference = trigger.get("authenticationRef", {}).get("name")
         if reference and not any(doc["metadata"]["name"] == reference for _, doc in documents.get("TriggerAuthentication", [])):
             problem(f"worker-scaledobject.yaml: TriggerAuthentication {reference} does not exist")
+
+
+def check_network_policy(documents, labels, ports):
+    """The worker's ingress is only its metrics port, from the labelled monitoring namespaces."""
+    policy = one(documents, "NetworkPolicy", "s3-mover-worker-ingress").get("spec", {})
+    selector = policy.get("podSelector", {}).get("matchLabels", {})
+    if not selector or any(labels.get(key) != value for key, value in selector.items()):
+        problem("worker-networkpolicy.yaml: its podSelector does not match the worker's pod labels")
+    if "Ingress" not in policy.get("policyTypes", []):
+        problem("worker-networkpolicy.yaml: policyTypes must include Ingress, or nothing is restricted")
+    rules = policy.get("ingress", [])
+    if not rules:
+        problem("worker-networkpolicy.yaml: no ingress rule: the probes' port would be closed to Prometheus too")
+    for rule in rules:
+        rule_ports = rule.get("ports", [])
+        if not rule_ports or any(port.get("port") not in ("metrics", ports.get("metrics")) for port in rule_ports):
+            problem("worker-networkpolicy.yaml: every ingress rule must name the metrics port, and only it")
+        sources = rule.get("from", [])
+        if not sources:
+            problem("worker-networkpolicy.yaml: an ingress rule without 'from' admits every pod in the cluster")
+        for source in sources:
+            if set(source) != {"namespaceSelector"} or not source["namespaceSelector"].get("matchLabels"):
+                problem("worker-networkpolicy.yaml: ingress must come only from namespaces selected by label (the monitoring namespace)")
 
 
 def declared_metrics():

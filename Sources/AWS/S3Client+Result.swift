@@ -31,9 +31,18 @@ extension S3Client {
 
 extension S3Error {
     /// A 2xx answer that is not the result it should be (see ``S3Client/resultDocument``).
+    /// Its message names the status and the content type (a middlebox's `text/html`, say).
     static func invalidResponse(_ response: HTTPResponse, operation: String, resource: String, _ message: String) -> S3Error {
-        S3Error(code: invalidResponseCode, status: response.status, message: message,
+        S3Error(code: invalidResponseCode, status: response.status,
+                message: "\(message) (HTTP \(response.status), Content-Type \(printableContentType(response)))",
                 requestId: response.header("x-amz-request-id"), operation: operation, resource: resource)
+    }
+
+    /// The answer's Content-Type as printable ASCII, at most 64 characters: it comes off the wire.
+    private static func printableContentType(_ response: HTTPResponse) -> String {
+        guard let value = response.header("content-type"), !value.isEmpty else { return "none" }
+        let printable = value.unicodeScalars.prefix(64).map { (0x20...0x7e).contains($0.value) ? Character($0) : "?" }
+        return String(printable)
     }
 
     /// The code of an answer that is not the document its operation returns.

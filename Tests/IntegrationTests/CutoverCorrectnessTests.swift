@@ -112,7 +112,9 @@ struct CutoverCorrectnessTests {
     // MARK: 4. A 2xx answer is a success only when it says so
 
     /// A middlebox answers CopyObject with 200 and an HTML page, an empty body, a truncated
-    /// document or a foreign one. Each is retried; no row is repointed to an object that is not there.
+    /// document or a foreign one. Each is retried; no row is repointed to an object that is not
+    /// there. One copy at a time, so each object meets two faults and then a forward: within the
+    /// ordinary retry budget of three attempts.
     @Test func nonResultAnswersAreRetriedNeverRepointed() async throws {
         let proxy = try await FaultProxy(upstream: Stack.rclone,
                                          cycle: ["html200", "empty200", "forward", "truncated200", "foreign200", "forward"])
@@ -121,7 +123,7 @@ struct CutoverCorrectnessTests {
         let keys = (1...12).map { "image/avatar-\($0).png" }
         try await fixture.putAvatars(keys)
         try await fixture.insertRows(keys)
-        let backfill = try await fixture.run(["backfill", "--concurrency", "4"], overriding: ["AWS_ENDPOINT_URL_S3": proxy.url])
+        let backfill = try await fixture.run(["backfill", "--concurrency", "1", "--no-adaptive-concurrency"], overriding: ["AWS_ENDPOINT_URL_S3": proxy.url])
         #expect(backfill.status == 0, "\(backfill.stdout)\(backfill.stderr)")
         let counts = try await proxy.counts()
         #expect(["html200", "empty200", "truncated200", "foreign200"].allSatisfy { counts[$0, default: 0] > 0 }, "\(counts)")
@@ -131,6 +133,25 @@ struct CutoverCorrectnessTests {
             #expect(try await fixture.s3.getObject(bucket: fixture.destinationBucket, key: "avatar/" + key.dropFirst("image/".count)) == Array(key.utf8))
         }
         #expect(try await fixture.run(["verify"]).status == 0)
+    }
+
+    /// A proxy that always answers a copy with an HTML 200: each object fails once the ordinary
+    /// retry budget is spent, naming the status and the content type, and the run ends promptly:
+    /// a server that answers is not an outage, and nothing is held for the outage hold.
+    @Test func aPersistentHTML200FailsEachObjectPromptly() async throws {
+        let proxy = try await FaultProxy(upstream: Stack.rclone, cycle: ["html200"])
+        defer { proxy.stop() }
+        let fixture = try await Fixture.make("html200-always", server: .rclone)
+        let keys = (1...3).map { "image/avatar-\($0).png" }
+        try await fixture.putAvatars(keys)
+        try await fixture.insertRows(keys)
+        let started = ContinuousClock.now
+        let backfill = try await fixture.run(["backfill", "--concurrency", "2"], overriding: ["AWS_ENDPOINT_URL_S3": proxy.url, "LOG_LEVEL": "warning"])
+        #expect(ContinuousClock.now - started < .seconds(90), "held, not failed")
+        #expect(backfill.status == 1, "\(backfill.stdout)\(backfill.stderr)")
+        #expect(backfill.stderr.contains("HTTP 200") && backfill.stderr.contains("text/html"), "\(backfill.stderr)")
+        #expect(try await fixture.paths() == keys.sorted(), "no row is repointed")
+        #expect(try await fixture.keys(in: fixture.destinationBucket).isEmpty)
     }
 
     // MARK: 5. Rows saved after their upload are still repointed

@@ -25,10 +25,10 @@ import TestSupport
         }
     }
 
-    func backfill(_ lister: any SourceLister, _ copier: MemoryCopier, _ table: MemoryTable) -> Backfill {
+    func backfill(_ lister: any SourceLister, _ copier: MemoryCopier, _ table: MemoryTable, concurrency: Int = 8) -> Backfill {
         let logger = Logger(label: "test")
         let handler = MigrationHandler(mapper: KeyMapper(), copier: copier, repointer: table, retry: .fast, logger: logger)
-        return Backfill(lister: lister, handler: handler, tally: MigrationTally(), concurrency: 8,
+        return Backfill(lister: lister, handler: handler, tally: MigrationTally(), concurrency: concurrency,
                         hold: OutageHold(maxHold: .seconds(60), backoffCap: .milliseconds(10), logger: logger), logger: logger)
     }
 
@@ -68,6 +68,19 @@ import TestSupport
         let result = await backfill(PagedLister(keys: keys, pageSize: 10), MemoryCopier(sources: keys), table).run()
         #expect(result.succeeded)
         #expect(result.tally.migrated == 20)
+    }
+
+    /// A server that answers, however wrongly (a 5xx, a 2xx that is not a result), is not an
+    /// outage: once the ordinary retry budget is spent the object fails, at once, and the others go on.
+    @Test func aPersistentTransientAnswerFailsTheObjectNotTheRun() async {
+        let keys = (1...4).map { "image/t\($0).png" }
+        let copier = MemoryCopier(sources: keys)
+        copier.state.withLock { $0.failuresBeforeSuccess = 3; $0.failure = TestError.transient }  // the first object's three attempts
+        let started = ContinuousClock.now
+        let result = await backfill(PagedLister(keys: keys, pageSize: 10), copier, MemoryTable(rows: keys), concurrency: 1).run()
+        #expect(ContinuousClock.now - started < .seconds(30), "not held for the outage hold")
+        #expect(result.tally.failed == 1, "\(result.tally)")
+        #expect(result.tally.migrated == 3)
     }
 }
 

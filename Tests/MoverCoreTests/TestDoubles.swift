@@ -8,7 +8,7 @@ final class MemoryCopier: ObjectCopier {
         var source: [String: String] = [:]  // key → etag
         var destination: Set<String> = []
         var failuresBeforeSuccess = 0
-        var failure: any Error = TestError.transient
+        var failure: any Error = TestError.outage
         var copies = 0
         /// A key whose copy waits (up to 30 s: only a wrong design waits that long) until this many
         /// other copies have been made.
@@ -60,7 +60,7 @@ final class MemoryTable: PathRepointer {
     struct State {
         var rows: [String] = []
         var failuresBeforeSuccess = 0
-        var failure: TestError = .transient
+        var failure: TestError = .outage
         var attempts = 0
     }
 
@@ -90,10 +90,11 @@ final class MemoryTable: PathRepointer {
 }
 
 enum TestError: Error, ClassifiedError {
-    case transient, permanent, throttled
+    case transient, outage, permanent, throttled
     var failureClass: FailureClass {
         switch self {
         case .transient: .transient
+        case .outage: .outage
         case .permanent: .permanent
         case .throttled: .throttled
         }

@@ -56,20 +56,19 @@ enum Command {
     }
 }
 
-/// A started process and its output pipes, drained on background threads so it never blocks.
+/// A started process and its output pipes, drained from the start on background threads, so a
+/// chatty process never blocks on a full pipe whether or not the test reads its output.
 final class RunningProcess: @unchecked Sendable {
     let process: Process
-    private let out: Pipe
-    private let err: Pipe
-    private var outReader: PipeReader?
-    private var errReader: PipeReader?
+    private let outReader: PipeReader
+    private let errReader: PipeReader
     /// Signalled once, by the process's termination handler.
     private let exited: DispatchSemaphore
 
     init(process: Process, out: Pipe, err: Pipe, exited: DispatchSemaphore) {
         self.process = process
-        self.out = out
-        self.err = err
+        outReader = PipeReader(out)
+        errReader = PipeReader(err)
         self.exited = exited
     }
 
@@ -82,15 +81,9 @@ final class RunningProcess: @unchecked Sendable {
         return true
     }
 
-    func standardOutputData() -> PipeReader {
-        if outReader == nil { outReader = PipeReader(out) }
-        return outReader!
-    }
+    func standardOutputData() -> PipeReader { outReader }
 
-    func standardErrorData() -> PipeReader {
-        if errReader == nil { errReader = PipeReader(err) }
-        return errReader!
-    }
+    func standardErrorData() -> PipeReader { errReader }
 
     /// Sends `signal` and waits (up to `timeout`) for the process to exit; returns its status
     /// (-1 if it did not exit) and how long it took. The wait blocks a thread of its own, never

@@ -18,7 +18,9 @@ another region is answered 301 PermanentRedirect with x-amz-bucket-region. An en
 admits X copies a second (a token bucket holding X/5) and answers the others 503 SlowDown, as
 S3 does above a prefix's request rate; counts "admitted" and "throttled". latency=MS holds each
 admitted copy that long before forwarding it (a copy's time on S3). listlatency=MS holds each
-ListObjectsV2 that long (a listing-bound server).
+ListObjectsV2 that long (a listing-bound server). hostilecode answers 403 with an error code
+new every time: a well-formed one (Invented1Code, Invented2Code, ...) and one holding a quote
+and a newline, in turn (a middlebox that makes codes up).
 
 Usage: fault_proxy.py PORT UPSTREAM_URL [CYCLE]     (prints "ready" once listening)
 """
@@ -133,6 +135,11 @@ class Proxy(BaseHTTPRequestHandler):
             return self._reply(503, ERROR.format(code="SlowDown", message="Please reduce your request rate."))
         if fault == "internal":
             return self._reply(500, ERROR.format(code="InternalError", message="We encountered an internal error."))
+        if fault == "hostilecode":
+            with lock:
+                number = counts["hostilecode"]
+            code = "Invented%dCode" % number if number % 2 else 'Hostile&quot;%d\nCode' % number
+            return self._reply(403, ERROR.format(code=code, message="made up"))
         if fault == "error200":
             return self._reply(200, ERROR.format(code="InternalError", message="Copy failed after it started."))
         if fault in BODIES_200:
