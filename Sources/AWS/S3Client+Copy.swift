@@ -24,10 +24,11 @@ extension S3Client {
     @discardableResult
     public func copyObject(
         sourceBucket: String, sourceKey: String, destinationBucket: String, destinationKey: String,
-        ifMatch: String? = nil, sourceVersionId: String? = nil, options: S3CopyOptions = S3CopyOptions()
+        ifMatch: String? = nil, sourceVersionId: String? = nil, options: S3CopyOptions = S3CopyOptions(),
+        destinationCondition: S3WriteCondition? = nil
     ) async throws -> S3CopyResult {
         let headers = copySourceHeaders(bucket: sourceBucket, key: sourceKey, versionId: sourceVersionId, ifMatch: ifMatch,
-                                        destinationBucket: destinationBucket) + options.headers
+                                        destinationBucket: destinationBucket) + options.headers + (destinationCondition?.headers ?? [])
         let response = try await send(
             "CopyObject", method: "PUT", bucket: destinationBucket, key: destinationKey, headers: headers,
             timeout: configuration.transferTimeout)

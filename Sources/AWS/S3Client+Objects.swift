@@ -27,6 +27,8 @@ public struct S3ObjectMetadata: Sendable, Hashable {
     public var checksumType: String?
     /// `x-amz-tagging-count`: how many tags the object has.
     public var tagCount = 0
+    /// `Last-Modified`, in seconds since 1970 (S3's one-second resolution); nil when absent or malformed.
+    public var lastModified: Int64?
 
     public init(contentLength: Int64, contentType: String? = nil, eTag: String? = nil, versionId: String? = nil,
                 userMetadata: [String: String] = [:]) {
@@ -59,6 +61,7 @@ public struct S3ObjectMetadata: Sendable, Hashable {
         }
         checksumType = response.header("x-amz-checksum-type")
         tagCount = Int(response.header("x-amz-tagging-count") ?? "") ?? 0
+        lastModified = response.header("last-modified").flatMap(HTTPDate.parse)
     }
 
     /// The headers that recreate this object's system and user metadata on a new upload

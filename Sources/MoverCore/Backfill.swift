@@ -66,6 +66,7 @@ public struct Backfill: Sendable {
     private let process: Process
     private let rateLimiter: RateLimiter?
     private let onFailure: (@Sendable (String, any Error) -> Void)?
+    private let onOutcome: (@Sendable (String, MigrationOutcome) -> Void)?
     /// The adaptive in-flight window, when the handler has one.
     private let window: AdaptiveWindow?
 
@@ -73,12 +74,16 @@ public struct Backfill: Sendable {
     ///   - maxRate: at most this many objects started per second.
     ///   - process: replaces the migration (for `--enqueue` and `--dry-run`); nil migrates.
     ///   - onFailure: told of each object that failed (for `--report`).
+    ///   - onOutcome: told of each object that did not fail, with its outcome (for `--report`'s
+    ///     conflicts and kept sources).
     ///   - shard: take only this slice of the keys; the others are skipped as `other-shard`.
     ///   - listingParallelism: how many ranges of a ``SplittableSourceLister`` are listed at
     ///     once: idle listers cut the ranges being listed in two (``KeyRanges``).
     public init(lister: any SourceLister, listingParallelism: Int = 1, handler: MigrationHandler, tally: MigrationTally, concurrency: Int,
                 hold: OutageHold? = nil, maxRate: Double? = nil, process: Process? = nil,
-                onFailure: (@Sendable (String, any Error) -> Void)? = nil, shard: Shard? = nil, logger: Logger) {
+                onFailure: (@Sendable (String, any Error) -> Void)? = nil, onOutcome: (@Sendable (String, MigrationOutcome) -> Void)? = nil,
+                shard: Shard? = nil, logger: Logger) {
+        self.onOutcome = onOutcome
         self.lister = lister
         self.listingParallelism = lister is any SplittableSourceLister ? max(1, listingParallelism) : 1
         self.tally = tally
@@ -175,10 +180,11 @@ public struct Backfill: Sendable {
                         let tracker = page.tracker
                         let ticket = tracker.started(object.resumeToken ?? object.key)
                         inFlight += 1
-                        group.addTask { [process, tally, logger, onFailure] in
+                        group.addTask { [process, tally, logger, onFailure, onOutcome] in
                             do {
                                 let outcome = try await process(object)
                                 tally.record(outcome)
+                                onOutcome?(object.key, outcome)
                                 tracker.finished(ticket)
                                 logger.debug("object processed", metadata: ["key": "\(object.key)", "outcome": "\(outcome.label)"])
                             } catch let error as MigrationError {

@@ -20,34 +20,68 @@ public struct ObjectFingerprint: Sendable, Hashable {
     var hasContentETag: Bool { eTag.map { !$0.isMultipart } == true && !eTagIsOpaque }
 }
 
-/// The verdict on a copy: proven identical to its source, or not.
+/// The verdict on a copy: proven identical to its source by its content, not provable, or different.
 ///
 /// Every comparable property must agree: the size, each full-object checksum both have, and the
-/// ETag when both are MD5s of the content (single-part, no SSE-KMS or SSE-C). The verdict names
-/// the strongest evidence; a size alone is the weakest, used only when nothing else compares
-/// (a multipart copy of an object without a checksum, say).
+/// ETag when both are MD5s of the content (single-part, no SSE-KMS or SSE-C). Only content
+/// evidence proves a copy: the same MD5 ETag, the same full-object checksum, or both objects
+/// read and hashed (``ContentDigests``). Sizes that agree prove nothing: other bytes of the
+/// same size are ``unproven(_:)``, never identical.
 public enum CopyProof: Sendable, Hashable {
-    /// Identical, by this evidence (`checksum CRC32C`, `ETag`, `size`).
+    /// Identical, by this content evidence (`ETag`, `checksum CRC32C`, `content SHA-256`).
     case identical(by: String)
-    /// Not identical, or not provable; the reason names what differs.
+    /// Nothing but the size compares (a multipart or SSE-KMS object without a checksum): the
+    /// bytes must be read to know.
+    case unproven(String)
+    /// Not identical; the reason names what differs.
     case different(String)
 
+    /// The evidence level, for reports: `content`, `size` or `differs`.
+    public var evidence: String {
+        switch self {
+        case .identical: "content"
+        case .unproven: "size"
+        case .different: "differs"
+        }
+    }
+
     public static func compare(source: ObjectFingerprint, copy: ObjectFingerprint) -> CopyProof {
-        var evidence: [String] = []
+        var content: [String] = []
+        var sizesAgree = false
         if let a = source.size, let b = copy.size {
             guard a == b else { return .different("size \(b) is not the source's \(a)") }
-            evidence.append("size")
+            sizesAgree = true
         }
         if source.hasContentETag, copy.hasContentETag, let a = source.eTag, let b = copy.eTag {
             guard a == b else { return .different("ETag \(b) is not the source's \(a)") }
-            evidence.append("ETag")
+            content.append("ETag")
         }
         for algorithm in source.checksums.keys.sorted() {
             guard let a = source.checksums[algorithm], let b = copy.checksums[algorithm] else { continue }
             guard a == b else { return .different("checksum \(algorithm) \(b) is not the source's \(a)") }
-            evidence.append("checksum \(algorithm)")
+            content.append("checksum \(algorithm)")
         }
-        guard let strongest = evidence.last else { return .different("S3 reported nothing to compare") }
-        return .identical(by: strongest)
+        if let strongest = content.last { return .identical(by: strongest) }
+        guard sizesAgree else { return .different("S3 reported nothing to compare") }
+        return .unproven("only the size (\(source.size ?? 0) bytes) compares: no MD5 ETag or full-object checksum on both sides")
+    }
+
+    /// The verdict once both objects' bytes have been read and hashed.
+    public static func compare(source: ContentDigests, copy: ContentDigests) -> CopyProof {
+        guard source.size == copy.size else { return .different("size \(copy.size) is not the source's \(source.size)") }
+        guard source.sha256 == copy.sha256 else { return .different("content SHA-256 \(copy.sha256) is not the source's \(source.sha256)") }
+        return .identical(by: "content SHA-256")
+    }
+}
+
+/// What reading an object's bytes, start to end, found: its length and SHA-256.
+public struct ContentDigests: Sendable, Hashable {
+    public var size: Int64
+    /// Lower-case hex.
+    public var sha256: String
+
+    public init(size: Int64, sha256: String) {
+        self.size = size
+        self.sha256 = sha256
     }
 }

@@ -89,6 +89,14 @@ public struct MigrationHandler: Sendable {
             }
         case .sourceChanged:
             return .skipped(.superseded)
+        case .conflict(let reason):
+            // The destination's bytes stay, and so do the rows: whoever wrote the destination
+            // (the application, after the switch) points its own rows at it. Rows still at the
+            // source path keep leading to the source's bytes until an operator resolves it.
+            logger.warning("destination kept: it holds other, newer bytes than the source (conflict)", metadata: [
+                "key": "\(sourceKey)", "destination": "\(destinationKey)", "outcome": "conflict", "reason": "\(reason)",
+            ])
+            return .conflict(rows: 0, reason: reason)
         case .notIdentical(let reason):
             throw MigrationError(step: .verify, key: sourceKey, code: "CopyNotIdentical",
                                  underlying: "the copy at \(destinationKey) is not identical to its source: \(reason)")

@@ -2,9 +2,10 @@ import Synchronization
 
 /// One line of the audit trail (`--ledger FILE`): what was done to one object, and why.
 public struct LedgerEntry: Sendable, Hashable {
-    /// `migrated`, `already-migrated`, `copied-no-row`, `skipped` or `failed`.
+    /// `migrated`, `already-migrated`, `copied-no-row`, `conflict`, `skipped` or `failed`.
     public enum Outcome: String, Sendable, Hashable {
         case migrated
+        case conflict
         case alreadyMigrated = "already-migrated"
         case copiedNoRow = "copied-no-row"
         case skipped
@@ -27,6 +28,10 @@ public struct LedgerEntry: Sendable, Hashable {
             self.rows = rows
         case .alreadyMigrated: self.outcome = .alreadyMigrated
         case .copiedWithoutRow: self.outcome = .copiedNoRow
+        case .conflict(let rows, let why):
+            self.outcome = .conflict
+            self.rows = rows
+            reason = why
         case .skipped(let why):
             self.outcome = .skipped
             reason = why.rawValue

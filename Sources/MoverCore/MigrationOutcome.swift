@@ -17,11 +17,14 @@ public enum SkipReason: String, Sendable, Hashable, CaseIterable {
     /// `rollback`: no row points at either path any more.
     case noRow = "no-row"
     /// `finalize`: kept, because the destination has no copy.
-    case noCopy = "no-copy"
-    /// `finalize`: kept, because the copy is not proven identical.
+    case noCopy = "copy-missing"
+    /// `finalize`: kept, because the copy differs from the source.
     case copyDiffers = "copy-differs"
+    /// `finalize`: kept, because nothing but the size compares and the bytes were not read
+    /// (`--keep-unproven`).
+    case unproven = "unproven"
     /// `finalize`: kept, because a row still references the source path.
-    case rowAtSource = "row-at-source"
+    case rowAtSource = "still-referenced"
     /// `--shard I/N`: the key is in another process's slice.
     case otherShard = "other-shard"
 }
@@ -47,6 +50,15 @@ public enum MigrationOutcome: Sendable, Hashable {
     case deleted
     /// `finalize` without `--yes`: the source object would be deleted.
     case wouldDelete
+    /// The destination held other, newer bytes (the application's, after the switch): they were
+    /// kept, nothing was written, and no row was moved (`rows` is 0). `reason` says what was found.
+    case conflict(rows: Int, reason: String)
+
+    /// `finalize`: the source object is kept, for this reason.
+    public var keptReason: SkipReason? {
+        guard case .skipped(let reason) = self, [.noCopy, .copyDiffers, .unproven, .rowAtSource].contains(reason) else { return nil }
+        return reason
+    }
 
     /// A short label for logs and metrics.
     public var label: String {
@@ -60,6 +72,7 @@ public enum MigrationOutcome: Sendable, Hashable {
         case .repointedBack: "repointed-back"
         case .deleted: "deleted"
         case .wouldDelete: "would-delete"
+        case .conflict: "conflict"
         }
     }
 }

@@ -29,6 +29,9 @@ public enum CopyOutcome: Sendable, Hashable {
     /// The destination was written but is not proven identical to the source: the reason says
     /// what differs. Its row is not repointed.
     case notIdentical(String)
+    /// The destination already held other, newer bytes (``DestinationRule``): nothing was
+    /// written; the reason says what was found.
+    case conflict(String)
 }
 
 /// What a successful copy read and wrote, for the ledger.

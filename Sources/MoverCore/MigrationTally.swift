@@ -22,12 +22,18 @@ public final class MigrationTally: Sendable {
         public var rowsRepointedBack = 0
         public var deleted = 0
         public var wouldDelete = 0
+        /// Objects whose destination held other, newer bytes, kept (``MigrationOutcome/conflict(rows:reason:)``).
+        public var conflicts = 0
         /// When the first message was received, and when the last deletion succeeded.
         public var firstReceived: ContinuousClock.Instant?
         public var lastDeleted: ContinuousClock.Instant?
 
         /// Objects that reached their final state (migrated, repeated, or copied without a row).
-        public var completed: Int { migrated + alreadyMigrated + copiedWithoutRow + enqueued + planned + repointedBack + deleted + wouldDelete }
+        public var completed: Int {
+            migrated + alreadyMigrated + copiedWithoutRow + enqueued + planned + repointedBack + deleted + wouldDelete + conflicts
+        }
+        /// `finalize`: sources kept for a reason of their own (see ``MigrationOutcome/keptReason``).
+        public var kept: Int { [SkipReason.noCopy, .copyDiffers, .unproven, .rowAtSource].reduce(0) { $0 + skipped[$1, default: 0] } }
         public var skippedTotal: Int { skipped.values.reduce(0, +) }
     }
 
@@ -47,6 +53,9 @@ public final class MigrationTally: Sendable {
             case .copiedWithoutRow: tally.copiedWithoutRow += 1
             case .skipped(let reason): tally.skipped[reason, default: 0] += 1
             case .enqueued: tally.enqueued += 1
+            case .conflict(let rows, _):
+                tally.conflicts += 1
+                tally.rowsUpdated += rows
             case .planned(let rows):
                 tally.planned += 1
                 tally.plannedRows += rows

@@ -33,6 +33,8 @@ public enum MetricName {
     public static let concurrencyWindow = "s3mover_concurrency_window"
     /// Messages in the main and dead-letter queues, by `queue` and `state` (``QueueDepthMonitor``'s gauge).
     public static let queueMessages = "s3mover_queue_messages"
+    /// Objects whose destination held other, newer bytes, which were kept (nothing written), by `mode`.
+    public static let conflicts = "s3mover_conflicts_total"
 
     /// Every metric's `# HELP` text, for the exposition.
     public static let help: [String: String] = [
@@ -51,6 +53,7 @@ public enum MetricName {
         eventAge: "Seconds from the S3 event's eventTime to the object's completion.",
         queueMessages: "Messages in the main and dead-letter queues, by queue and state (visible, in-flight).",
         concurrencyWindow: "Objects allowed in flight now: halved on throttling, grown by one per window of successes.",
+        conflicts: "Objects whose destination held other, newer bytes (the application's): kept, nothing written.",
     ]
 }
 
@@ -76,6 +79,9 @@ enum MoverMetrics {
         case .alreadyMigrated, .copiedWithoutRow: objectsCopied.increment()
         case .skipped(let reason):
             Counter(label: MetricName.objectsSkipped, dimensions: [("reason", reason.rawValue)]).increment()
+        case .conflict(let rows, _):
+            Counter(label: MetricName.conflicts).increment()
+            rowsUpdated.increment(by: rows)
         case .enqueued, .planned, .repointedBack, .deleted, .wouldDelete: break
         }
     }

@@ -2,9 +2,11 @@ public import AWS
 public import MoverCore
 
 /// `finalize --delete-source`: the safe finish. A source object is deleted only when its copy
-/// is proven identical (``CopyProof``) and no row references the source path any more; every
-/// other object is kept, with the reason. Without `--yes` nothing is deleted: each object is
-/// reported as it would be.
+/// is proven identical **by its content** (``CopyProof``: an MD5 ETag or a full-object checksum
+/// on both sides, or both objects read and hashed) and no row references the source path any
+/// more; every other object is kept, with the reason (`copy-missing`, `copy-differs`,
+/// `unproven`, `still-referenced`). Sizes that agree prove nothing. Without `--yes` nothing is
+/// deleted: each object is reported as it would be.
 ///
 /// Driven by a ``Backfill`` over the source listing.
 public struct FinalizeProcess: Sendable {
@@ -18,10 +20,14 @@ public struct FinalizeProcess: Sendable {
     public let retry: RetryPolicy
     /// `--yes`: really delete.
     public let delete: Bool
+    /// `--keep-unproven`: keep a source whose copy nothing but the size compares with, instead
+    /// of reading both objects to prove it.
+    public let keepUnproven: Bool
     public let output: @Sendable (String) -> Void
 
     public init(s3: S3Client, sourceBucket: String, destinationBucket: String, mapper: KeyMapper, format: PathFormat = .key, rows: RowCounter,
-                retry: RetryPolicy, delete: Bool, output: @escaping @Sendable (String) -> Void) {
+                retry: RetryPolicy, delete: Bool, keepUnproven: Bool = false, output: @escaping @Sendable (String) -> Void) {
+        self.keepUnproven = keepUnproven
         self.s3 = s3
         self.sourceBucket = sourceBucket
         self.destinationBucket = destinationBucket
@@ -52,13 +58,29 @@ public struct FinalizeProcess: Sendable {
                 output("kept \(source): no copy at s3://\(destinationBucket)/\(destinationKey)")
                 return .skipped(.noCopy)
             }
-            if case .different(let reason) = CopyProof.compare(source: S3ObjectCopier.fingerprint(sourceHead),
-                                                                copy: S3ObjectCopier.fingerprint(copyHead)) {
+            var proof = CopyProof.compare(source: S3ObjectCopier.fingerprint(sourceHead), copy: S3ObjectCopier.fingerprint(copyHead))
+            if case .unproven(let reason) = proof {
+                if keepUnproven {
+                    output("kept \(source): unproven (\(reason)); --keep-unproven")
+                    return .skipped(.unproven)
+                }
+                proof = try await retry.run { [s3, sourceBucket, destinationBucket] in
+                    try await ContentReader(client: s3).compare(sourceBucket: sourceBucket, sourceKey: object.key, sourceSize: sourceHead.contentLength,
+                                                                copyBucket: destinationBucket, copyKey: destinationKey, copySize: copyHead.contentLength)
+                }
+            }
+            let evidence: String
+            switch proof {
+            case .identical(let by): evidence = by
+            case .unproven(let reason):
+                output("kept \(source): unproven (\(reason))")
+                return .skipped(.unproven)
+            case .different(let reason):
                 output("kept \(source): its copy differs (\(reason))")
                 return .skipped(.copyDiffers)
             }
             guard delete else {
-                output("would delete \(source) (copy proven identical, no row references it)")
+                output("would delete \(source) (copy proven identical by \(evidence), no row references it)")
                 return .wouldDelete
             }
             // Only the version that was compared: a newer upload since is not ours to delete.
@@ -71,7 +93,7 @@ public struct FinalizeProcess: Sendable {
                 throw MigrationError(step: .delete, key: object.key, code: error.failureCode, underlying: "\(error)",
                                      failureClass: error.failureClass)
             }
-            output("deleted \(source)")
+            output("deleted \(source) (copy proven identical by \(evidence))")
             return .deleted
         } catch let error as MigrationError {
             throw error

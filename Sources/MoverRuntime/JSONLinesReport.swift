@@ -1,5 +1,5 @@
 import FoundationEssentials
-import MoverCore
+public import MoverCore
 public import StrictJSON
 import Synchronization
 #if canImport(Glibc)
@@ -45,6 +45,16 @@ public final class JSONLinesReport: Sendable {
             line["code"] = .string(error.code)
         }
         write(line)
+    }
+
+    /// Records an object worth a line of its own: a conflict (the destination's newer bytes
+    /// kept), or a source `finalize` kept, with its reason. Other outcomes are in the summary only.
+    public func outcome(key: String, _ outcome: MigrationOutcome) {
+        if case .conflict(let rows, let reason) = outcome {
+            write(["type": .string("conflict"), "key": .string(key), "reason": .string(reason), "rows": .number(Double(rows))])
+        } else if let reason = outcome.keptReason {
+            write(["type": .string("kept"), "key": .string(key), "reason": .string(reason.rawValue)])
+        }
     }
 
     public func close() {

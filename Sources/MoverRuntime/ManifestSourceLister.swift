@@ -30,7 +30,7 @@ public actor ManifestSourceLister: SourceLister {
         var pending: [UInt8] = []
         var consumed = 0
         var inflater: GzipInflater?
-        var md5 = MD5Stream()
+        var md5 = DigestStream(.md5)
         var skippingThrough: String?
         /// Records up to this line of the first file read are skipped.
         var skippingLines = 0

@@ -11,13 +11,14 @@ extension Runtime {
         _ = try await s3.listObjectsPage(bucket: sourceBucket, prefix: mapper.sourceListPrefix, maxKeys: 1)
         try await checkDatabase()
         let targets = try pathTargets()
-        return RollbackProcess(s3: s3, sourceBucket: sourceBucket, mapper: mapper, format: targets.destinationFormat,
+        return RollbackProcess(s3: s3, sourceBucket: sourceBucket, destinationBucket: try settings.bucket(.destinationBucket),
+                               mapper: mapper, format: targets.destinationFormat,
                                repointer: Self.repointer(database, targets, back: true), retry: retry,
                                dryRunCounter: dryRun ? RowCounter(database: database, targets: targets) : nil, output: output)
     }
 
     /// `finalize --delete-source`'s per-object work, after checking both buckets and the table.
-    public func finalizeProcess(delete: Bool, output: @escaping @Sendable (String) -> Void) async throws -> FinalizeProcess {
+    public func finalizeProcess(delete: Bool, keepUnproven: Bool = false, output: @escaping @Sendable (String) -> Void) async throws -> FinalizeProcess {
         let s3 = try s3()
         let sourceBucket = try settings.bucket(.sourceBucket)
         let destinationBucket = try settings.bucket(.destinationBucket)
@@ -28,7 +29,7 @@ extension Runtime {
         return FinalizeProcess(s3: s3, sourceBucket: sourceBucket, destinationBucket: destinationBucket, mapper: mapper,
                                format: try pathTargets().sourceFormat,
                                rows: RowCounter(database: database, targets: try pathTargets()), retry: retry, delete: delete,
-                               output: output)
+                               keepUnproven: keepUnproven, output: output)
     }
 }
 

@@ -100,7 +100,7 @@ public final class Runtime: Sendable {
             destinationBucket: try settings.bucket(.destinationBucket),
             multipartThreshold: try settings.bytes(.multipartThreshold, minimum: 1),
             partSize: try settings.bytes(.partSize, minimum: 5 * 1024 * 1024),
-            options: try settings.copyOptions())
+            options: try settings.copyOptions(), guards: WriteGuards(logger: logger))
         return MigrationHandler(
             mapper: try settings.keyMapper(), copier: copier,
             repointer: Self.repointer(database, try pathTargets(), back: false, linger: pathIndexed ? .zero : .milliseconds(10)),

@@ -21,11 +21,17 @@ public struct S3ObjectCopier: ObjectCopier {
 
     /// How copies are written; a storage class here replaces the source's.
     public let options: S3CopyOptions
+    /// Reads both objects when nothing but their sizes compares.
+    let reader: ContentReader
+    /// Whether the server takes conditional copies (`If-None-Match`, `If-Match`).
+    let guards: WriteGuards
 
     public init(client: S3Client, sourceBucket: String, destinationBucket: String,
                 multipartThreshold: Int64 = Self.defaultMultipartThreshold, partSize: Int64 = Self.defaultPartSize,
-                options: S3CopyOptions = S3CopyOptions()) {
+                options: S3CopyOptions = S3CopyOptions(), guards: WriteGuards = WriteGuards(logger: nil)) {
         self.client = client
+        self.reader = ContentReader(client: client)
+        self.guards = guards
         self.sourceBucket = sourceBucket
         self.destinationBucket = destinationBucket
         self.multipartThreshold = multipartThreshold
@@ -33,7 +39,8 @@ public struct S3ObjectCopier: ObjectCopier {
         self.options = options
     }
 
-    /// Copies the source's current version, then proves the copy identical (``CopyProof``).
+    /// Copies the source's current version, then proves the copy identical (``CopyProof``),
+    /// unless the destination already holds an object that ``DestinationRule`` says to keep.
     ///
     /// An event's `versionId` is never pinned: when it is not the current version any more (a
     /// late or redelivered event), the copy is skipped as superseded; otherwise the current
@@ -41,16 +48,43 @@ public struct S3ObjectCopier: ObjectCopier {
     /// that lands in between fails the condition rather than being overwritten by older bytes.
     /// Servers that ignore the condition copy the newest bytes.
     ///
+    /// The destination is inspected (`HeadObject`) before it is written. Absent, it is written
+    /// under `If-None-Match: *`; provably older than the source, under `If-Match` of the ETag
+    /// inspected; identical, not written at all; anything else is a ``CopyOutcome/conflict(_:)``.
+    /// Where the server honours the guard (Amazon S3), a write that would land on something
+    /// other than what was inspected fails with 412, and the object is inspected and decided
+    /// again; a server that refuses the guard (501) gets unguarded writes for the rest of the run.
+    ///
     /// The source is read first (`HeadObject`) unless the hints already give its ETag or listed
-    /// ETag, its size and its storage class (a listing does; an event does not name the class).
-    /// A copy whose ETag is the source's single-part ETag is proven at once; any other is
-    /// compared, source and copy, by size, checksums and ETag where comparable.
+    /// ETag, its size and its storage class (a listing does; an event does not name the class),
+    /// and the destination is absent. A copy whose ETag is the source's single-part ETag is
+    /// proven at once; any other is compared, source and copy, by checksums and ETag where
+    /// comparable, and by reading both when nothing but the size compares.
     public func copy(sourceKey: String, destinationKey: String, hints: SourceHints) async throws -> CopyOutcome {
+        var inspection = 1
+        while true {
+            do {
+                return try await inspectAndCopy(sourceKey: sourceKey, destinationKey: destinationKey, hints: hints, again: inspection > 1)
+            } catch is DestinationChanged where inspection < Self.inspections {
+                inspection += 1
+            } catch is DestinationChanged {
+                return .conflict("the destination kept changing while it was written (\(Self.inspections) inspections)")
+            }
+        }
+    }
+
+    /// How often one copy inspects its destination anew after a guarded write found it changed.
+    static let inspections = 3
+
+    /// A guarded write found the destination other than inspected (412).
+    private struct DestinationChanged: Error {}
+
+    private func inspectAndCopy(sourceKey: String, destinationKey: String, hints: SourceHints, again: Bool) async throws -> CopyOutcome {
         do {
             var ifMatch = hints.eTag
             var source: S3ObjectMetadata?
             let knowsClass = options.storageClass != nil || hints.storageClass != nil
-            if hints.versionId != nil || (hints.eTag ?? hints.listedETag) == nil || hints.size == nil || !knowsClass {
+            func inspectSource() async throws -> CopyOutcome? {
                 guard let current = try await client.headObject(bucket: sourceBucket, key: sourceKey, checksums: true) else { return .sourceMissing }
                 if let versionId = hints.versionId, current.versionId != versionId.value { return .sourceChanged }
                 if let currentTag = current.eTag.flatMap(ETag.init) {
@@ -58,7 +92,27 @@ public struct S3ObjectCopier: ObjectCopier {
                     ifMatch = currentTag
                 }
                 source = current
+                return nil
             }
+            if again || hints.versionId != nil || (hints.eTag ?? hints.listedETag) == nil || hints.size == nil || !knowsClass {
+                if let early = try await inspectSource() { return early }
+            }
+            // After the switch the destination belongs to the application: look before writing.
+            var condition: S3WriteCondition? = .absent
+            if let destination = try await client.headObject(bucket: destinationBucket, key: destinationKey, checksums: true) {
+                if source == nil, let early = try await inspectSource() { return early }
+                guard let current = source else { return .sourceMissing }
+                switch try await decide(sourceKey: sourceKey, current, destinationKey: destinationKey, destination) {
+                case .keep:
+                    return .copied(CopiedObject(sourceVersion: current.versionId, sourceETag: current.eTag.flatMap(ETag.init),
+                                                size: current.contentLength, destinationETag: destination.eTag.flatMap(ETag.init)))
+                case .conflict(let reason), .readBoth(let reason):
+                    return .conflict(reason)
+                case .write(.absent): condition = .absent
+                case .write(.replacing(let eTag)): condition = eTag.map { .matching($0.quoted) }
+                }
+            }
+            if guards.refused { condition = nil }
             let storageClass = options.storageClass
                 ?? (source.map { $0.storageClass ?? StorageClass.standard.name } ?? hints.storageClass?.name)
             var writeOptions = options
@@ -70,18 +124,27 @@ public struct S3ObjectCopier: ObjectCopier {
             let result: S3CopyResult
             do {
                 result = try await client.copyObject(sourceBucket: sourceBucket, sourceKey: sourceKey, destinationBucket: destinationBucket,
-                                                     destinationKey: destinationKey, ifMatch: ifMatch?.quoted, options: writeOptions)
+                                                     destinationKey: destinationKey, ifMatch: ifMatch?.quoted, options: writeOptions,
+                                                     destinationCondition: condition)
+            } catch let error as S3Error where condition != nil && (error.status == 501 || error.code == "NotImplemented") {
+                // The server does not take conditional copies: the decision rests on the inspection alone.
+                guards.refuse(error)
+                throw DestinationChanged()
+            } catch let error as S3Error where condition != nil && (error.status == 412 || error.code == "PreconditionFailed") {
+                // The destination, or the source, is not as inspected: look again and decide again.
+                throw DestinationChanged()
             } catch let error as S3Error where error.code == "InvalidRequest" {
                 // S3 refuses a copy over its single-copy limit with InvalidRequest and no code of
                 // its own: when the size we went by was wrong or missing, read it and decide by it.
                 guard let current = try await client.headObject(bucket: sourceBucket, key: sourceKey, checksums: true),
-                      (current.contentLength ?? 0) > multipartThreshold else { throw error }
+                      current.contentLength > multipartThreshold else { throw error }
                 return try await copyInParts(sourceKey: sourceKey, destinationKey: destinationKey, ifMatch: ifMatch, metadata: current,
                                              options: writeOptions)
             }
-            // The cheapest proof: the same single-part ETag (an MD5 of the content, or a value
-            // SSE-KMS makes unique) as the source had when copied.
-            if let copied = ETag(result.eTag), !copied.isMultipart, copied == (ifMatch ?? hints.listedETag) {
+            // The cheapest proof: the same single-part ETag (an MD5 of the content) as the source
+            // had when copied.
+            if let copied = ETag(result.eTag), !copied.isMultipart, result.serverSideEncryption?.hasPrefix("aws:kms") != true,
+               copied == (ifMatch ?? hints.listedETag) {
                 return .copied(CopiedObject(sourceVersion: source?.versionId ?? result.sourceVersionId, sourceETag: copied,
                                             size: source?.contentLength ?? hints.size, destinationETag: copied))
             }
@@ -94,6 +157,31 @@ public struct S3ObjectCopier: ObjectCopier {
         }
     }
 
+    /// What ``DestinationRule`` says of an existing destination, reading both objects when
+    /// nothing but the size compares.
+    private func decide(sourceKey: String, _ source: S3ObjectMetadata, destinationKey: String,
+                        _ destination: S3ObjectMetadata) async throws -> Verdict {
+        let sourcePrint = Self.fingerprint(source), destinationPrint = Self.fingerprint(destination)
+        var decision = DestinationRule.decide(source: sourcePrint, sourceModified: source.lastModified, destination: destinationPrint,
+                                              destinationModified: destination.lastModified)
+        if decision == .readBoth {
+            let proof = try await reader.compare(sourceBucket: sourceBucket, sourceKey: sourceKey, sourceSize: source.contentLength,
+                                                 copyBucket: destinationBucket, copyKey: destinationKey, copySize: destination.contentLength)
+            decision = DestinationRule.decide(source: sourcePrint, sourceModified: source.lastModified, destination: destinationPrint,
+                                              destinationModified: destination.lastModified, contentProof: proof)
+        }
+        switch decision {
+        case .write(let expectation): return .write(expectation)
+        case .keep: return .keep
+        case .readBoth: return .readBoth("not provably identical")
+        case .conflict(let reason): return .conflict(reason)
+        }
+    }
+
+    private enum Verdict {
+        case write(DestinationRule.Expectation), keep, conflict(String), readBoth(String)
+    }
+
     /// Reads the copy (and the source, unless already read) and compares them.
     private func prove(sourceKey: String, destinationKey: String, source known: S3ObjectMetadata?) async throws -> CopyOutcome {
         let found: S3ObjectMetadata? = if let known { known } else { try await client.headObject(bucket: sourceBucket, key: sourceKey, checksums: true) }
@@ -101,11 +189,16 @@ public struct S3ObjectCopier: ObjectCopier {
             return .notIdentical("the copy is not in the destination bucket")
         }
         guard let source = found else { return .sourceMissing }  // deleted since: the copy is of what was there
-        switch CopyProof.compare(source: Self.fingerprint(source), copy: Self.fingerprint(copy)) {
+        var proof = CopyProof.compare(source: Self.fingerprint(source), copy: Self.fingerprint(copy))
+        if case .unproven = proof {
+            proof = try await reader.compare(sourceBucket: sourceBucket, sourceKey: sourceKey, sourceSize: source.contentLength,
+                                             copyBucket: destinationBucket, copyKey: destinationKey, copySize: copy.contentLength)
+        }
+        switch proof {
         case .identical:
             return .copied(CopiedObject(sourceVersion: source.versionId, sourceETag: source.eTag.flatMap(ETag.init),
                                         size: source.contentLength, destinationETag: copy.eTag.flatMap(ETag.init)))
-        case .different(let reason): return .notIdentical(reason)
+        case .different(let reason), .unproven(let reason): return .notIdentical(reason)
         }
     }
 

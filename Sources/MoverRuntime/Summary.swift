@@ -31,6 +31,9 @@ public enum Summary {
         }
         let skipped = tally.skipped.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue)=\($0.value)" }
         lines.append("\(mode == .finalize ? "kept   " : "skipped")           \(tally.skippedTotal)\(skipped.isEmpty ? "" : " (" + skipped.joined(separator: ", ") + ")")")
+        if tally.conflicts > 0 || mode == .migrate {
+            lines.append("conflicts         \(tally.conflicts)\(tally.conflicts > 0 ? " (destination held newer bytes: kept, nothing written)" : "")")
+        }
         let failures = tally.failedByCode.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         lines.append("failed            \(tally.failed)\(failures.isEmpty ? "" : " (" + failures.joined(separator: ", ") + ")")")
         if tally.messagesReceived > 0 {
@@ -47,7 +50,12 @@ public enum Summary {
     }
 
     /// The `--report` summary line.
-    public static func reportLine(_ result: Backfill.Result, elapsed: Duration) -> [String: JSONValue] {
+    /// Whether a run succeeded: no failure, the listing complete, and (for `finalize`) no source kept.
+    public static func succeeded(_ result: Backfill.Result, mode: Mode) -> Bool {
+        result.succeeded && (mode != .finalize || result.tally.kept == 0)
+    }
+
+    public static func reportLine(_ result: Backfill.Result, elapsed: Duration, mode: Mode = .migrate) -> [String: JSONValue] {
         let tally = result.tally
         func number(_ value: Int) -> JSONValue { .number(Double(value)) }
         var line: [String: JSONValue] = [
@@ -56,8 +64,15 @@ public enum Summary {
             "copied_without_row": number(tally.copiedWithoutRow), "enqueued": number(tally.enqueued),
             "planned": number(tally.planned), "skipped": number(tally.skippedTotal), "failed": number(tally.failed),
             "elapsed_seconds": .number(elapsed.seconds),
-            "succeeded": .bool(result.succeeded),
+            "succeeded": .bool(succeeded(result, mode: mode)),
+            "conflicts": number(tally.conflicts),
+            "failed_by_code": .object(tally.failedByCode.mapValues(number)),
         ]
+        if mode == .finalize {
+            line["deleted"] = number(tally.deleted)
+            line["would_delete"] = number(tally.wouldDelete)
+            line["kept"] = number(tally.kept)
+        }
         if let resume = result.resumePoint { line["resume_point"] = .string(resume) }
         if let error = result.listingError { line["listing_error"] = .string(error) }
         return line
@@ -83,6 +98,9 @@ public enum Summary {
             object["pairs_compared"] = .number(Double(report.pairsCompared))
             object["copies_not_identical"] = .number(Double(report.copiesNotIdentical))
             object["copies_not_identical_samples"] = samples(report.copiesNotIdenticalSamples)
+            object["copies_unproven"] = .number(Double(report.copiesUnproven))
+            object["copies_unproven_samples"] = samples(report.copiesUnprovenSamples)
+            object["pairs_read"] = .number(Double(report.pairsRead))
         }
         return object
     }
@@ -102,11 +120,14 @@ public enum Summary {
         ]
         if report.deep {
             lines.append("copies not identical to their source:  \(report.copiesNotIdentical) (of \(report.pairsCompared) compared)")
+            lines.append("copies unproven (only the size agrees): \(report.copiesUnproven)"
+                + (report.read ? " (\(report.pairsRead) pairs read and hashed)" : ""))
         }
         for (title, samples) in [("rows at source", report.rowsAtSourcePathSamples),
                                  ("rows missing object", report.rowsMissingObjectSamples),
                                  ("objects not copied", report.objectsNotCopiedSamples),
-                                 ("copies not identical", report.copiesNotIdenticalSamples)] where !samples.isEmpty {
+                                 ("copies not identical", report.copiesNotIdenticalSamples),
+                                 ("copies unproven", report.copiesUnprovenSamples)] where !samples.isEmpty {
             lines.append("  e.g. \(title): " + samples.joined(separator: ", "))
         }
         lines.append(report.isComplete ? "migration complete" : "migration NOT complete")
@@ -115,6 +136,9 @@ public enum Summary {
         }
         if report.copiesNotIdentical > 0 {
             lines.append("next: delete the copies that differ and run `s3-mover backfill` again; their rows' objects are not what the source held")
+        }
+        if report.copiesUnproven > 0 {
+            lines.append("next: `s3-mover verify --deep --read` reads both objects of each unproven pair and proves or disproves it")
         }
         if report.rowsAtSourcePath > 0 {
             lines.append("next: `s3-mover backfill --from-rows` repoints the \(report.rowsAtSourcePath) rows still at the source prefix "

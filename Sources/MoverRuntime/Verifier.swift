@@ -49,9 +49,20 @@ public struct Verifier: Sendable {
         public var copiesNotIdentical = 0
         /// `source key: reason`.
         public var copiesNotIdenticalSamples: [String] = []
+        /// With `deep`: pairs whose sizes agree but nothing else compares (no MD5 ETag, no
+        /// full-object checksum on both sides), not read: **unproven**, not complete.
+        public var copiesUnproven = 0
+        /// `source key: reason`.
+        public var copiesUnprovenSamples: [String] = []
+        /// With `read`: pairs whose bytes were read and hashed, both sides.
+        public var pairsRead = 0
+        public var read = false
 
-        /// True when nothing is left to do.
-        public var isComplete: Bool { rowsAtSourcePath == 0 && rowsMissingObject == 0 && objectsNotCopied == 0 && copiesNotIdentical == 0 }
+        /// True when nothing is left to do: every row repointed at an existing copy, and (with
+        /// `deep`) every copy proven identical by its content.
+        public var isComplete: Bool {
+            rowsAtSourcePath == 0 && rowsMissingObject == 0 && objectsNotCopied == 0 && copiesNotIdentical == 0 && copiesUnproven == 0
+        }
     }
 
     /// Computes the report.
@@ -59,9 +70,13 @@ public struct Verifier: Sendable {
     /// - Parameter deep: also compare every source object with its copy: the listings' sizes
     ///   and ETags, and, where those do not settle it (multipart or SSE-KMS ETags, differing
     ///   ETags), both objects' `HeadObject` with their checksums.
-    public func run(deep: Bool = false) async throws -> Report {
+    /// - Parameter read: with `deep`, read and hash both objects of every pair that nothing but
+    ///   the size compares (in bounded memory, one chunk at a time), turning unproven into
+    ///   proven or different.
+    public func run(deep: Bool = false, read: Bool = false) async throws -> Report {
         var report = Report()
         report.deep = deep
+        report.read = read
         let sourcePrefix = mapper.sourceListPrefix
         let destinationPrefix = mapper.destinationListPrefix
 
@@ -109,13 +124,13 @@ public struct Verifier: Sendable {
         }
         report.objectsNotCopiedSamples = notCopied
         report.sourceObjectsChecked = sourceChecked
-        if deep { try await compareCopies(&report) }
+        if deep { try await compareCopies(&report, read: read) }
         return report
     }
 
     /// Step 4 (`--deep`): every source object that has a copy, compared with it. Constant
     /// memory: the two listings are merged; only pairs the listings cannot settle cost requests.
-    private func compareCopies(_ report: inout Report) async throws {
+    private func compareCopies(_ report: inout Report, read: Bool) async throws {
         let mappedSource = SortedCursor<S3ObjectSummary> { [s3, sourceBucket, mapper, retry] token in
             let page = try await retry.run {
                 try await s3.listObjectsPage(bucket: sourceBucket, prefix: mapper.sourceListPrefix, continuationToken: token)
@@ -130,36 +145,56 @@ public struct Verifier: Sendable {
             }
             return (page.objects, page.nextContinuationToken)
         }
-        var compared = 0
-        var differing = 0
-        var samples: [String] = []
+        var compared = 0, differing = 0, unproven = 0, readPairs = 0
+        var samples: [String] = [], unprovenSamples: [String] = []
+        var lastProgress = ContinuousClock.now
         try await SortedDifference.pairs(mappedSource, destination, key: \.key) { source, copy in
             compared += 1
             let sourceKey = mapper.sourceKey(for: source.key) ?? source.key
-            guard let reason = try await difference(sourceKey: sourceKey, source, copy) else { return }
-            differing += 1
-            if samples.count < sampleLimit { samples.append("\(sourceKey): \(reason)") }
-            logger.warning("copy is not identical to its source", metadata: ["key": "\(sourceKey)", "reason": "\(reason)"])
+            var proof = try await proof(sourceKey: sourceKey, source, copy)
+            if case .unproven = proof, read {
+                proof = try await retry.run { [s3, sourceBucket, destinationBucket] in
+                    try await ContentReader(client: s3).compare(sourceBucket: sourceBucket, sourceKey: sourceKey, sourceSize: source.size,
+                                                                copyBucket: destinationBucket, copyKey: copy.key, copySize: copy.size)
+                }
+                readPairs += 1
+                if ContinuousClock.now - lastProgress > .seconds(10) {
+                    lastProgress = ContinuousClock.now
+                    logger.info("verify --read: reading both objects of unproven pairs", metadata: ["pairs_compared": "\(compared)", "pairs_read": "\(readPairs)"])
+                }
+            }
+            switch proof {
+            case .identical: return
+            case .unproven(let reason):
+                unproven += 1
+                if unprovenSamples.count < sampleLimit { unprovenSamples.append("\(sourceKey): \(reason)") }
+            case .different(let reason):
+                differing += 1
+                if samples.count < sampleLimit { samples.append("\(sourceKey): \(reason)") }
+                logger.warning("copy is not identical to its source", metadata: ["key": "\(sourceKey)", "reason": "\(reason)"])
+            }
         }
         report.pairsCompared = compared
         report.copiesNotIdentical = differing
         report.copiesNotIdenticalSamples = samples
+        report.copiesUnproven = unproven
+        report.copiesUnprovenSamples = unprovenSamples
+        report.pairsRead = readPairs
     }
 
-    /// Why `copy` is not `source`'s copy, or nil when it is. The listings decide when both
-    /// sizes agree and both ETags are the same single-part one; anything else is read back.
-    private func difference(sourceKey: String, _ source: S3ObjectSummary, _ copy: S3ObjectSummary) async throws -> String? {
-        if source.size != copy.size { return "size \(copy.size) is not the source's \(source.size)" }
-        if let a = source.eTag.flatMap(ETag.init), let b = copy.eTag.flatMap(ETag.init), !a.isMultipart, a == b { return nil }
+    /// The verdict on one pair. The listings decide when the sizes differ, or when both ETags
+    /// are the same single-part MD5; anything else is read with `HeadObject` and its checksums.
+    private func proof(sourceKey: String, _ source: S3ObjectSummary, _ copy: S3ObjectSummary) async throws -> CopyProof {
+        if source.size != copy.size { return .different("size \(copy.size) is not the source's \(source.size)") }
+        // The same single-part ETag on both: an MD5 of the same content (SSE-KMS ETags are
+        // random per object, so two never agree by chance).
+        if let a = source.eTag.flatMap(ETag.init), let b = copy.eTag.flatMap(ETag.init), !a.isMultipart, a == b { return .identical(by: "ETag") }
         let heads = try await retry.run { [s3, sourceBucket, destinationBucket] in
             (try await s3.headObject(bucket: sourceBucket, key: sourceKey, checksums: true),
              try await s3.headObject(bucket: destinationBucket, key: copy.key, checksums: true))
         }
-        guard let sourceHead = heads.0, let copyHead = heads.1 else { return nil }  // deleted meanwhile: nothing to compare
-        switch CopyProof.compare(source: S3ObjectCopier.fingerprint(sourceHead), copy: S3ObjectCopier.fingerprint(copyHead)) {
-        case .identical: return nil
-        case .different(let reason): return reason
-        }
+        guard let sourceHead = heads.0, let copyHead = heads.1 else { return .identical(by: "gone meanwhile") }  // nothing to compare
+        return CopyProof.compare(source: S3ObjectCopier.fingerprint(sourceHead), copy: S3ObjectCopier.fingerprint(copyHead))
     }
 
     private func listing(_ bucket: String, _ prefix: String) -> SortedKeyCursor {

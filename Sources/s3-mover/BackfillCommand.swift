@@ -150,7 +150,8 @@ struct BackfillCommand: AsyncParsableCommand {
         let backfill = Backfill(
             lister: lister, listingParallelism: listParallel ?? 4,
             handler: handler, tally: MigrationTally(), concurrency: concurrency, maxRate: maxRate, process: process,
-            onFailure: BackfillExecution.onFailure(report), shard: try settings.shard(explicit: shard, shards: shards), logger: logger)
+            onFailure: BackfillExecution.onFailure(report), onOutcome: BackfillExecution.onOutcome(report),
+            shard: try settings.shard(explicit: shard, shards: shards), logger: logger)
         return (runtime, backfill)
     }
 

@@ -31,10 +31,10 @@ enum BackfillExecution {
         if let error = result.listingError { print("listing stopped early: \(error)") }
         if !result.succeeded, let resume = result.resumePoint { print("resume with: --start-after '\(resume)'") }
         if let report {
-            report.write(Summary.reportLine(result, elapsed: elapsed))
+            report.write(Summary.reportLine(result, elapsed: elapsed, mode: mode))
             report.close()
         }
-        guard result.succeeded else { throw ExitCode(1) }
+        guard Summary.succeeded(result, mode: mode) else { throw ExitCode(1) }
     }
 
     /// Builds and runs a command that drives the backfill engine with work of its own
@@ -50,11 +50,17 @@ enum BackfillExecution {
             let runtime = try Runtime(settings: settings, logger: logger)
             let (lister, process) = try await make(runtime, settings)
             let backfill = Backfill(lister: lister, handler: try runtime.handler(), tally: MigrationTally(), concurrency: concurrency,
-                                    process: process, onFailure: onFailure(report), logger: logger)
+                                    process: process, onFailure: onFailure(report), onOutcome: onOutcome(report), logger: logger)
             return (runtime, backfill)
         }
         defer { runtime.shutdown() }
         try await run(backfill, runtime: runtime, startAfter: startAfter, report: report, mode: mode, interactive: interactive, logger: logger)
+    }
+
+    /// `--report`'s hook for conflicts and kept sources.
+    static func onOutcome(_ report: JSONLinesReport?) -> (@Sendable (String, MigrationOutcome) -> Void)? {
+        guard let report else { return nil }
+        return { key, outcome in report.outcome(key: key, outcome) }
     }
 
     /// `--report`'s failure hook.

@@ -11,8 +11,10 @@ struct VerifyCommand: AsyncParsableCommand {
         discussion: """
         Checks three things: rows still under the source prefix; migrated rows whose destination object is missing; \
         source objects (matching prefix and suffix) not yet copied. With --deep, a fourth: every copy is compared with \
-        its source (size, and ETag or checksums), and the keys that differ are listed. Runs in constant memory by \
-        merging sorted listings. Exits 0 when complete, 1 when not.
+        its source by its content (an MD5 ETag or a full-object checksum on both sides), and the keys that differ are \
+        listed. A pair whose sizes agree but nothing else compares (a multipart or SSE-KMS object without a checksum) is \
+        unproven, which is not complete: --read reads and hashes both objects of each such pair. Runs in constant \
+        memory by merging sorted listings. Exits 0 when complete, 1 when not.
         """)
 
     @OptionGroup var settings: SettingsOptions
@@ -20,6 +22,10 @@ struct VerifyCommand: AsyncParsableCommand {
     @Flag(help: ArgumentHelp("Also prove every copy identical to its source.",
                              discussion: "Size and ETag from the listings settle single-part copies without a request; multipart, SSE-KMS or differing ETags are read back with HeadObject and compared by size and checksums."))
     var deep = false
+
+    @Flag(help: ArgumentHelp("With --deep: read and hash both objects of every pair that nothing but the size compares.",
+                             discussion: "Streams both objects in 4 MiB ranged reads (SHA-256), in bounded memory whatever their size, one pair at a time; logs its progress every 10 s. Turns unproven into proven or differs."))
+    var read = false
 
     @Flag(help: ArgumentHelp("Print the report as one JSON document instead of lines.",
                              discussion: "Every count, up to --samples keys for each finding, and \"complete\": true or false. The exit code is the same."))
@@ -30,6 +36,7 @@ struct VerifyCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...1000).contains(samples) else { throw ValidationError("--samples must be between 0 and 1000 (got \(samples))") }
+        guard !read || deep else { throw ValidationError("--read goes with --deep (it reads the pairs --deep cannot prove)") }
     }
 
     func run() async throws {
@@ -44,7 +51,7 @@ struct VerifyCommand: AsyncParsableCommand {
                 sourceBucket: try settings.bucket(.sourceBucket), destinationBucket: try settings.bucket(.destinationBucket),
                 mapper: try settings.keyMapper(), retry: runtime.retry, logger: logger)
             verifier.sampleLimit = samples
-            let report = try await verifier.run(deep: deep)
+            let report = try await verifier.run(deep: deep, read: read)
             if json {
                 print(Summary.jsonText(report))
             } else {

@@ -52,17 +52,33 @@ struct FinishingTests {
         try await fixture.s3.putObject(bucket: fixture.destinationBucket, key: "avatar/differs.png", body: Array("other".utf8), contentType: "image/png")
         try await fixture.s3.deleteObject(bucket: fixture.destinationBucket, key: "avatar/no-copy.png")
 
+        // Kept sources make the run exit 1, even a dry run: the finish is not done.
         let dry = try await fixture.run(["finalize", "--delete-source"])
-        #expect(dry.status == 0, "\(dry.stdout)\(dry.stderr)")
+        #expect(dry.status == 1, "\(dry.stdout)\(dry.stderr)")
         #expect(dry.stdout.contains("would delete      2"), "\(dry.stdout)")
-        #expect(dry.stdout.contains("kept              3 (copy-differs=1, no-copy=1, row-at-source=1)"), "\(dry.stdout)")
+        #expect(dry.stdout.contains("kept              3 (copy-differs=1, copy-missing=1, still-referenced=1)"), "\(dry.stdout)")
         #expect(try await fixture.keys(in: fixture.sourceBucket).count == 5)
 
-        let real = try await fixture.run(["finalize", "--delete-source", "--yes"])
-        #expect(real.status == 0, "\(real.stdout)\(real.stderr)")
+        let report = FileManager.default.temporaryDirectory.appendingPathComponent("finalize-\(UUID().uuidString).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: report) }
+        let real = try await fixture.run(["finalize", "--delete-source", "--yes", "--report", report])
+        #expect(real.status == 1, "\(real.stdout)\(real.stderr)")
         #expect(real.stdout.contains("deleted           2"), "\(real.stdout)")
         #expect(real.stdout.contains("kept s3://\(fixture.sourceBucket)/image/differs.png: its copy differs (size 5"), "\(real.stdout)")
         #expect(try await fixture.keys(in: fixture.sourceBucket) == ["image/differs.png", "image/no-copy.png", "image/referenced.png"])
+        let lines = try Self.reportLines(report)
+        let summary = try #require(lines.first { $0["type"] as? String == "summary" })
+        #expect(summary["succeeded"] as? Bool == false && summary["deleted"] as? Int == 2 && summary["kept"] as? Int == 3
+                && summary["conflicts"] as? Int == 0, "\(summary)")
+        let kept = Dictionary(uniqueKeysWithValues: lines.filter { $0["type"] as? String == "kept" }.map { ($0["key"] as? String ?? "", $0["reason"] as? String ?? "") })
+        #expect(kept == ["image/differs.png": "copy-differs", "image/no-copy.png": "copy-missing", "image/referenced.png": "still-referenced"])
+    }
+
+    /// The JSON objects of a `--report` file, one per line.
+    static func reportLines(_ path: String) throws -> [[String: Any]] {
+        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
     }
 
     @Test func finalizeWithoutDeleteSourceIsRefused() async throws {

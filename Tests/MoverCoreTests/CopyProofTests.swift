@@ -21,13 +21,25 @@ import Testing
                 != .identical(by: "ETag"))
     }
 
-    /// Multipart and SSE-KMS ETags are not MD5s of the content: they are not compared.
-    @Test func opaqueETagsFallBackToSizeAndChecksums() {
-        #expect(CopyProof.compare(source: .init(size: 5, eTag: Self.md5), copy: .init(size: 5, eTag: Self.multipart)) == .identical(by: "size"))
-        #expect(CopyProof.compare(source: .init(size: 5, eTag: Self.md5), copy: .init(size: 5, eTag: Self.other, eTagIsOpaque: true))
-                == .identical(by: "size"))
+    /// Multipart and SSE-KMS ETags are not MD5s of the content: they are not compared, and sizes
+    /// that agree prove nothing: unproven, never identical.
+    @Test func opaqueETagsWithoutChecksumsAreUnproven() {
+        guard case .unproven = CopyProof.compare(source: .init(size: 5, eTag: Self.md5), copy: .init(size: 5, eTag: Self.multipart)) else {
+            Issue.record("a multipart copy without a checksum was not unproven"); return
+        }
+        guard case .unproven = CopyProof.compare(source: .init(size: 5, eTag: Self.md5), copy: .init(size: 5, eTag: Self.other, eTagIsOpaque: true))
+        else { Issue.record("an SSE-KMS copy without a checksum was not unproven"); return }
         #expect(CopyProof.compare(source: .init(size: 5, eTag: Self.md5, checksums: ["CRC32C": "abc="]),
                                   copy: .init(size: 5, eTag: Self.multipart, checksums: ["CRC32C": "abc="])) == .identical(by: "checksum CRC32C"))
+        #expect(CopyProof.compare(source: .init(size: 5, eTag: Self.md5), copy: .init(size: 5, eTag: Self.multipart)).evidence == "size")
+    }
+
+    /// Both objects read: their SHA-256 decides.
+    @Test func readBytesProveOrDisprove() {
+        let a = ContentDigests(size: 5, sha256: "aa"), b = ContentDigests(size: 5, sha256: "bb")
+        #expect(CopyProof.compare(source: a, copy: a) == .identical(by: "content SHA-256"))
+        guard case .different(let reason) = CopyProof.compare(source: a, copy: b) else { Issue.record("identical"); return }
+        #expect(reason.contains("SHA-256"))
     }
 
     @Test func aDifferentChecksumIsNotIdentical() {

@@ -18,7 +18,11 @@ another region is answered 301 PermanentRedirect with x-amz-bucket-region. An en
 admits X copies a second (a token bucket holding X/5) and answers the others 503 SlowDown, as
 S3 does above a prefix's request rate; counts "admitted" and "throttled". latency=MS holds each
 admitted copy that long before forwarding it (a copy's time on S3). listlatency=MS holds each
-ListObjectsV2 that long (a listing-bound server). hostilecode answers 403 with an error code
+ListObjectsV2 that long (a listing-bound server). guard412 answers a CopyObject that carries If-None-Match or If-Match (a guarded write) with 412
+PreconditionFailed after writing other bytes to its destination key (a concurrent write by the
+application, between inspection and copy); an unguarded one is forwarded. guard501 answers a
+guarded CopyObject 501 NotImplemented (a server without conditional copies) and forwards the
+others. hostilecode answers 403 with an error code
 new every time: a well-formed one (Invented1Code, Invented2Code, ...) and one holding a quote
 and a newline, in turn (a middlebox that makes codes up).
 
@@ -135,6 +139,26 @@ class Proxy(BaseHTTPRequestHandler):
             return self._reply(503, ERROR.format(code="SlowDown", message="Please reduce your request rate."))
         if fault == "internal":
             return self._reply(500, ERROR.format(code="InternalError", message="We encountered an internal error."))
+        guarded = "If-None-Match" in self.headers or "If-Match" in self.headers
+        if fault in ("guard412", "guard501") and not guarded:
+            fault = "forward"
+        if fault in ("guard412", "guard501"):
+            with lock:
+                counts["applied:" + fault] = counts.get("applied:" + fault, 0) + 1
+        if fault == "guard501":
+            return self._reply(501, ERROR.format(code="NotImplemented", message="A header you provided implies functionality that is not implemented."))
+        if fault == "guard412":
+            upstream = http.client.HTTPConnection(UPSTREAM.hostname, UPSTREAM.port, timeout=60)
+            upstream.putrequest("PUT", self.path, skip_host=True, skip_accept_encoding=True)
+            for key, value in self.headers.items():
+                if not key.lower().startswith("x-amz-copy-source") and key.lower() not in ("content-length", "if-none-match", "if-match"):
+                    upstream.putheader(key, value)
+            data = b"the application's newer bytes"
+            upstream.putheader("Content-Length", str(len(data)))
+            upstream.endheaders(data)
+            upstream.getresponse().read()
+            upstream.close()
+            return self._reply(412, ERROR.format(code="PreconditionFailed", message="At least one of the pre-conditions you specified did not hold"))
         if fault == "hostilecode":
             with lock:
                 number = counts["hostilecode"]
