@@ -13,8 +13,16 @@ struct BackfillCommand: AsyncParsableCommand {
         discussion: """
         Lists S3_SOURCE_BUCKET_NAME under S3_OBJECT_SOURCE_PREFIX page by page and copies while it is still listing. \
         Safe to run again, and safe to run while the worker runs: repeats are no-ops. Outages of S3 or PostgreSQL \
-        are waited out (objects in flight are held and retried; nothing new starts meanwhile). \
-        Exits 0 when every object succeeded, 1 otherwise, with a summary and the resume point. \
+        are waited out (objects in flight are held and retried; nothing new starts meanwhile).
+
+        WHICH SIDE WINS: a destination is written only when it is absent or older than its source (Last-Modified), \
+        guarded by If-None-Match / If-Match where the server honours them; an identical one is left as it is. A \
+        destination written after the source's current version and different from it (the application's, after \
+        the switch) is kept: the object is a conflict, reported in the summary, --report, --ledger and the \
+        s3mover_conflicts_total metric, and its row is not moved. Identical means by content: an MD5 ETag or a \
+        full-object checksum on both sides, or both objects read and hashed; sizes alone prove nothing.
+
+        Exits 0 when every object succeeded (conflicts included), 1 otherwise, with a summary and the resume point. \
         `s3-mover --backfill` is the same command.
 
         SCALING: one process copies up to --concurrency objects at once over kept-alive connections. Past one \
@@ -70,7 +78,7 @@ struct BackfillCommand: AsyncParsableCommand {
     var report: String?
 
     @Option(help: ArgumentHelp("Append one JSON line per object handled to this file (the audit trail).",
-                               discussion: "Each line: time, source_key, source_version, source_etag, size, destination_key, destination_etag, rows, outcome (migrated, already-migrated, copied-no-row, skipped, failed) and reason."))
+                               discussion: "Each line: time, source_key, source_version, source_etag, size, destination_key, destination_etag, rows, outcome (migrated, already-migrated, copied-no-row, conflict, skipped, failed) and reason."))
     var ledger: String?
 
     @Flag(help: "Create the index on the path column if it is missing (CREATE INDEX CONCURRENTLY: writes go on meanwhile).")

@@ -10,7 +10,9 @@ struct RollbackCommand: AsyncParsableCommand {
         The way back after a cutover that must be undone. Reads the rows under S3_OBJECT_DEST_PREFIX (keyset \
         pagination, constant memory) and repoints each to its source path with the same batched UPDATE as the \
         migration, once a HeadObject shows that the source object still exists. A row whose source object is gone \
-        stays where it is and is reported as failed (source-missing). The copies are left in place. \
+        stays where it is and is reported as failed (source-missing). A row whose destination the application wrote \
+        after the switch (newer than the source, and different) also stays, reported as a conflict: it leads to the \
+        newest bytes. The copies are left in place. \
         Stop the worker first, or it will migrate the rows again. Exits 0 when every row was handled.
         """)
 

@@ -43,7 +43,7 @@ struct WorkerCommand: AsyncParsableCommand {
     var rowWait: String?
 
     @Option(help: ArgumentHelp("Append one JSON line per object handled to this file (the audit trail).",
-                               discussion: "Each line: time, source_key, source_version, source_etag, size, destination_key, destination_etag, rows, outcome (migrated, already-migrated, copied-no-row, skipped, failed) and reason. A record retried later gets a line per attempt."))
+                               discussion: "Each line: time, source_key, source_version, source_etag, size, destination_key, destination_etag, rows, outcome (migrated, already-migrated, copied-no-row, conflict, skipped, failed) and reason. A record retried later gets a line per attempt."))
     var ledger: String?
 
     @Option(help: "Seconds in-flight work may take after SIGTERM before it is abandoned (fits Kubernetes' default 30 s).")
