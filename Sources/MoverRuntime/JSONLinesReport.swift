@@ -8,10 +8,17 @@ import Glibc
 
 /// `--report FILE`: one JSON object per line, for each failed object and for the final summary.
 /// Also the writer behind `--ledger FILE`.
+///
+/// Every write is checked: interrupted and short writes are resumed, and a write that fails
+/// (a full disk, a closed pipe, an I/O error) stops the process with exit 3 and a message naming
+/// the file and the errno. An audit trail that silently loses lines is worse than a stopped run:
+/// the worker's unfinished messages come back after their visibility timeout, and a backfill
+/// resumes with `--start-after`.
 public final class JSONLinesReport: Sendable {
     /// The open file descriptor; -1 once closed.
     private let descriptor: Mutex<Int32>
     private let path: String
+    private let flag: String
 
     /// Creates (or truncates) the file at `path`; `flag` names it in an error.
     ///
@@ -22,6 +29,7 @@ public final class JSONLinesReport: Sendable {
             throw SettingsError(variable: flag, flag: nil, problem: "cannot create '\(path)' (errno \(errno))")
         }
         self.path = path
+        self.flag = flag
         descriptor = Mutex(fd)
     }
 
@@ -30,11 +38,38 @@ public final class JSONLinesReport: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(object) else { return }
-        descriptor.withLock { fd in
-            guard fd >= 0 else { return }
-            let line = Array(data) + [UInt8(ascii: "\n")]
-            _ = line.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        let line = Array(data) + [UInt8(ascii: "\n")]
+        let failure = descriptor.withLock { fd -> Int32? in
+            guard fd >= 0 else { return nil }
+            return Self.writeAll(fd, line)
         }
+        if let failure { stop(errno: failure) }
+    }
+
+    /// Writes every byte, resuming after EINTR and short writes; returns the errno of a failure.
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32? {
+        bytes.withUnsafeBytes { buffer -> Int32? in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if written > 0 {
+                    offset += written
+                } else if written < 0 && errno == EINTR {
+                    continue
+                } else {
+                    return written < 0 ? errno : EIO
+                }
+            }
+            return nil
+        }
+    }
+
+    /// The audit trail cannot be written: say so, naming the file, and stop (exit 3).
+    private func stop(errno code: Int32) -> Never {
+        let reason = String(cString: strerror(code))
+        let message = "error: cannot write \(flag) '\(path)': \(reason) (errno \(code)); stopping, so that no line of it is lost silently\n"
+        _ = Self.writeAll(2, Array(message.utf8))
+        exit(3)
     }
 
     /// Records a failed object.

@@ -68,4 +68,35 @@ struct LedgerTests {
         #expect(result.status == 2, "\(result.stderr)")
         #expect(result.stderr.contains("--ledger"), "\(result.stderr)")
     }
+
+    /// A ledger on a filesystem that fills up mid-run: the run stops with exit 3 and a message
+    /// naming the file, and every line written before is whole. (A 64 KiB tmpfs; needs root,
+    /// which CI and the dev stack have.)
+    @Test(.enabled(if: getuid() == 0, "mounting a tmpfs needs root"))
+    func aFullDiskStopsTheRunLoudly() async throws {
+        let fixture = try await Fixture.make("ledger-full", server: .rclone)
+        let keys = (1...400).map { String(format: "image/full-%03d.png", $0) }
+        try await fixture.putAvatars(keys)
+        try await fixture.insertRows(keys)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-tmpfs-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let mounted = try await Command.run("/bin/mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", directory], environment: [:])
+        try #require(mounted.status == 0, "mount: \(mounted.stderr)")
+        defer {
+            _ = umount(directory)
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+        let path = directory + "/ledger.jsonl"
+        let run = try await fixture.run(["backfill", "--ledger", path, "--concurrency", "8"])
+        #expect(run.status == 3, "\(run.stdout)\(run.stderr)")
+        #expect(run.stderr.contains("cannot write --ledger '\(path)'") && run.stderr.contains("errno 28"), "\(run.stderr)")
+        // Every line but possibly a last partial one (cut by the full disk) is a whole entry.
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        // The piece after the last newline is empty, or the partial line.
+        let whole = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        #expect(whole.count > 50, "the ledger had filled the disk: \(whole.count) lines")
+        for line in whole {
+            #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) != nil, "a whole line: \(line)")
+        }
+    }
 }
