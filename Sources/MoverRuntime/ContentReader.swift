@@ -41,3 +41,19 @@ public struct ContentReader: Sendable {
         return CopyProof.compare(source: source, copy: copy)
     }
 }
+
+extension ContentReader {
+    /// ``DestinationRule``'s decision for an existing destination, reading both objects when
+    /// nothing but their sizes compares: the result is never ``DestinationRule/Decision/readBoth``.
+    public func decide(sourceBucket: String, sourceKey: String, _ source: S3ObjectMetadata,
+                       destinationBucket: String, destinationKey: String, _ destination: S3ObjectMetadata) async throws -> DestinationRule.Decision {
+        let sourcePrint = S3ObjectCopier.fingerprint(source), destinationPrint = S3ObjectCopier.fingerprint(destination)
+        let decision = DestinationRule.decide(source: sourcePrint, sourceModified: source.lastModified, destination: destinationPrint,
+                                              destinationModified: destination.lastModified)
+        guard decision == .readBoth else { return decision }
+        let proof = try await compare(sourceBucket: sourceBucket, sourceKey: sourceKey, sourceSize: source.contentLength,
+                                      copyBucket: destinationBucket, copyKey: destinationKey, copySize: destination.contentLength)
+        return DestinationRule.decide(source: sourcePrint, sourceModified: source.lastModified, destination: destinationPrint,
+                                      destinationModified: destination.lastModified, contentProof: proof)
+    }
+}

@@ -89,22 +89,11 @@ public struct RollbackProcess: Sendable {
     private func newerDestination(source: S3ObjectMetadata, sourceKey: String, destination: S3ObjectMetadata?,
                                   destinationKey: String) async throws -> String? {
         guard let destination else { return nil }  // no copy: the source is all there is
-        let decision = DestinationRule.decide(source: S3ObjectCopier.fingerprint(source), sourceModified: source.lastModified,
-                                              destination: S3ObjectCopier.fingerprint(destination), destinationModified: destination.lastModified)
-        switch decision {
-        case .write, .keep: return nil
-        case .conflict(let reason): return "the destination \(reason)"
-        case .readBoth:
-            let proof = try await retry.run { [s3, sourceBucket, destinationBucket] in
-                try await ContentReader(client: s3).compare(sourceBucket: sourceBucket, sourceKey: sourceKey, sourceSize: source.contentLength,
-                                                            copyBucket: destinationBucket, copyKey: destinationKey, copySize: destination.contentLength)
-            }
-            if case .conflict(let reason) = DestinationRule.decide(
-                source: S3ObjectCopier.fingerprint(source), sourceModified: source.lastModified,
-                destination: S3ObjectCopier.fingerprint(destination), destinationModified: destination.lastModified, contentProof: proof) {
-                return "the destination \(reason)"
-            }
-            return nil
+        let decision = try await retry.run { [s3, sourceBucket, destinationBucket] in
+            try await ContentReader(client: s3).decide(sourceBucket: sourceBucket, sourceKey: sourceKey, source,
+                                                       destinationBucket: destinationBucket, destinationKey: destinationKey, destination)
         }
+        if case .conflict(let reason) = decision { return "the destination \(reason)" }
+        return nil
     }
 }

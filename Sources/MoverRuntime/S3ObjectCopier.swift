@@ -102,12 +102,15 @@ public struct S3ObjectCopier: ObjectCopier {
             if let destination = try await client.headObject(bucket: destinationBucket, key: destinationKey, checksums: true) {
                 if source == nil, let early = try await inspectSource() { return early }
                 guard let current = source else { return .sourceMissing }
-                switch try await decide(sourceKey: sourceKey, current, destinationKey: destinationKey, destination) {
+                switch try await reader.decide(sourceBucket: sourceBucket, sourceKey: sourceKey, current,
+                                               destinationBucket: destinationBucket, destinationKey: destinationKey, destination) {
                 case .keep:
                     return .copied(CopiedObject(sourceVersion: current.versionId, sourceETag: current.eTag.flatMap(ETag.init),
                                                 size: current.contentLength, destinationETag: destination.eTag.flatMap(ETag.init)))
-                case .conflict(let reason), .readBoth(let reason):
+                case .conflict(let reason):
                     return .conflict(reason)
+                case .readBoth:
+                    return .conflict("not provably identical")  // decide reads both: not reached
                 case .write(.absent): condition = .absent
                 case .write(.replacing(let eTag)): condition = eTag.map { .matching($0.quoted) }
                 }
@@ -155,31 +158,6 @@ public struct S3ObjectCopier: ObjectCopier {
         } catch let error as S3Error where error.status == 412 || error.code == "PreconditionFailed" {
             return .sourceChanged
         }
-    }
-
-    /// What ``DestinationRule`` says of an existing destination, reading both objects when
-    /// nothing but the size compares.
-    private func decide(sourceKey: String, _ source: S3ObjectMetadata, destinationKey: String,
-                        _ destination: S3ObjectMetadata) async throws -> Verdict {
-        let sourcePrint = Self.fingerprint(source), destinationPrint = Self.fingerprint(destination)
-        var decision = DestinationRule.decide(source: sourcePrint, sourceModified: source.lastModified, destination: destinationPrint,
-                                              destinationModified: destination.lastModified)
-        if decision == .readBoth {
-            let proof = try await reader.compare(sourceBucket: sourceBucket, sourceKey: sourceKey, sourceSize: source.contentLength,
-                                                 copyBucket: destinationBucket, copyKey: destinationKey, copySize: destination.contentLength)
-            decision = DestinationRule.decide(source: sourcePrint, sourceModified: source.lastModified, destination: destinationPrint,
-                                              destinationModified: destination.lastModified, contentProof: proof)
-        }
-        switch decision {
-        case .write(let expectation): return .write(expectation)
-        case .keep: return .keep
-        case .readBoth: return .readBoth("not provably identical")
-        case .conflict(let reason): return .conflict(reason)
-        }
-    }
-
-    private enum Verdict {
-        case write(DestinationRule.Expectation), keep, conflict(String), readBoth(String)
     }
 
     /// Reads the copy (and the source, unless already read) and compares them.
