@@ -146,7 +146,8 @@ struct FaultTests {
 
         let pgCtl = Stack.root.appendingPathComponent("deploy/local/pg-ctl.sh").path
         #expect(await Command.spawnAndWait(pgCtl, ["stop"]) == 0)
-        // Down for longer than the queue's visibility timeout and maxReceiveCount together would allow.
+        // Down for longer than the queue's visibility timeout and maxReceiveCount together would allow:
+        // the outage's length is the fault injected, not a wait for a state.
         try await Task.sleep(for: .seconds(8))
         #expect(worker.process.isRunning)
         #expect(try await fixture.depth(fixture.deadLetterURL!) == 0)
@@ -176,7 +177,7 @@ struct FaultTests {
         let pgCtl = Stack.root.appendingPathComponent("deploy/local/pg-ctl.sh").path
         #expect(await Command.spawnAndWait(pgCtl, ["stop"]) == 0)
         let worker = try Command.start(Stack.binary, ["worker", "--concurrency", "4", "--wait-seconds", "1"], environment: fixture.environment)
-        try await Task.sleep(for: .seconds(6))
+        try await Task.sleep(for: .seconds(6))  // the outage at start lasts 6 s: the fault injected, not a wait for a state
         #expect(worker.process.isRunning)  // it waits; it does not exit
         #expect(await Command.spawnAndWait(pgCtl, ["start"]) == 0)
         try await Self.recovered(fixture, worker: worker, keys: keys)
