@@ -33,12 +33,6 @@ export AWS_ENDPOINT_URL="$S3MOVER_TEST_RCLONE" DB_CONN_STRING="$S3MOVER_TEST_DB"
 results="$S3MOVER_STACK_DIR/results.tsv"
 : > "$results"
 
-fresh_rclone() {
-  kill "$(cat "$S3MOVER_STACK_DIR/rclone.pid")" 2>/dev/null || true
-  while curl -s -o /dev/null "$S3MOVER_TEST_RCLONE/"; do sleep 0.1; done
-  "$root/deploy/local/start.sh" >/dev/null
-}
-
 timed() {  # label binary args...: one run under GNU time; records label, objects/s, CPU s per 1,000
   local label="$1"; shift
   /usr/bin/time -f "%e %U %S" -o "$S3MOVER_STACK_DIR/time" "$@" >"$S3MOVER_STACK_DIR/out" 2>&1 || { cat "$S3MOVER_STACK_DIR/out"; exit 1; }

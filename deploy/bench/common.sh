@@ -10,3 +10,9 @@ bench_setup() {
   fi
   bin="$S3MOVER_BIN"
 }
+
+fresh_rclone() {  # an empty rclone: its memory backend costs more per new key as the whole server fills
+  kill "$(cat "$S3MOVER_STACK_DIR/rclone.pid")" 2>/dev/null || true
+  while curl -s -o /dev/null "$S3MOVER_TEST_RCLONE/"; do sleep 0.1; done
+  "$root/deploy/local/start.sh" >/dev/null
+}
