@@ -10,8 +10,12 @@ public struct SourceObject: Sendable, Hashable {
     /// The resume point once this object and all before it are done, when it is not the key
     /// (`FILE:LINE` of a manifest).
     public var resumeToken: String?
-    public init(key: String, eTag: ETag? = nil, size: Int64? = nil, storageClass: StorageClass? = nil, resumeToken: String? = nil) {
+    /// A listing of the destination showed no object at this key's destination (``SourceHints/destinationAbsent``).
+    public var destinationAbsent: Bool
+    public init(key: String, eTag: ETag? = nil, size: Int64? = nil, storageClass: StorageClass? = nil, resumeToken: String? = nil,
+                destinationAbsent: Bool = false) {
         self.key = key
+        self.destinationAbsent = destinationAbsent
         self.eTag = eTag
         self.size = size
         self.storageClass = storageClass
@@ -99,7 +103,8 @@ public struct Backfill: Sendable {
             do {
                 let outcome = try await hold.run {
                     try await handler.migrate(sourceKey: object.key, size: object.size, listedETag: object.eTag,
-                                              storageClass: object.storageClass, facts: facts)
+                                              storageClass: object.storageClass, destinationAbsent: object.destinationAbsent,
+                                              facts: facts)
                 }
                 handler.ledger?.record(LedgerEntry(facts, outcome: outcome))
                 return outcome

@@ -44,11 +44,12 @@ public struct MigrationHandler: Sendable {
     ///   - rowWait: when given, a copied object that no row references yet is rechecked until a
     ///     row appears or the window passes (rows saved after their upload).
     public func migrate(sourceKey: String, eTag: ETag? = nil, versionId: VersionID? = nil, size: Int64? = nil,
-                        listedETag: ETag? = nil, storageClass: StorageClass? = nil, rowWait: RowWait? = nil,
+                        listedETag: ETag? = nil, storageClass: StorageClass? = nil, destinationAbsent: Bool = false, rowWait: RowWait? = nil,
                         facts: MigrationFacts? = nil) async throws -> MigrationOutcome {
         if mapper.isDestinationKey(sourceKey) { return .skipped(.destinationKey) }
         guard let destinationKey = mapper.destinationKey(for: sourceKey) else { return .skipped(.notSourceKey) }
-        let hints = SourceHints(eTag: eTag, versionId: versionId, size: size, listedETag: listedETag, storageClass: storageClass)
+        let hints = SourceHints(eTag: eTag, versionId: versionId, size: size, listedETag: listedETag, storageClass: storageClass,
+                                destinationAbsent: destinationAbsent)
         facts?.update { known in
             known.sourceVersion = versionId?.value
             known.sourceETag = (eTag ?? listedETag)?.value
@@ -64,11 +65,13 @@ public struct MigrationHandler: Sendable {
                                 facts: MigrationFacts?) async throws -> MigrationOutcome {
 
         let copy: CopyOutcome
+        var attemptHints = hints
         do {
             copy = try await retry.run {
-                try await admitted {
+                defer { attemptHints.destinationAbsent = false }  // a failed attempt may have written it
+                return try await admitted {
                     try await MoverMetrics.timedCopy {
-                        try await copier.copy(sourceKey: sourceKey, destinationKey: destinationKey, hints: hints)
+                        try await copier.copy(sourceKey: sourceKey, destinationKey: destinationKey, hints: attemptHints)
                     }
                 }
             } onRetry: { error, attempt, delay in

@@ -60,9 +60,14 @@ public struct SourceHints: Sendable, Hashable {
     /// copy with the same one is proven identical without another request.
     public var listedETag: ETag?
     public var storageClass: StorageClass?
+    /// A listing of the destination, made just before, showed no object there: the copier need
+    /// not inspect it (the write is still guarded by `If-None-Match: *`). It holds for the first
+    /// attempt only: a failed attempt may have written the destination.
+    public var destinationAbsent: Bool
 
     public init(eTag: ETag? = nil, versionId: VersionID? = nil, size: Int64? = nil, listedETag: ETag? = nil,
-                storageClass: StorageClass? = nil) {
+                storageClass: StorageClass? = nil, destinationAbsent: Bool = false) {
+        self.destinationAbsent = destinationAbsent
         self.eTag = eTag
         self.versionId = versionId
         self.size = size

@@ -48,7 +48,8 @@ public struct S3ObjectCopier: ObjectCopier {
     /// that lands in between fails the condition rather than being overwritten by older bytes.
     /// Servers that ignore the condition copy the newest bytes.
     ///
-    /// The destination is inspected (`HeadObject`) before it is written. Absent, it is written
+    /// The destination is inspected (`HeadObject`) before it is written, unless a listing just
+    /// showed it absent (``SourceHints/destinationAbsent``, first inspection only). Absent, it is written
     /// under `If-None-Match: *`; provably older than the source, under `If-Match` of the ETag
     /// inspected; identical, not written at all; anything else is a ``CopyOutcome/conflict(_:)``.
     /// Where the server honours the guard (Amazon S3), a write that would land on something
@@ -99,7 +100,8 @@ public struct S3ObjectCopier: ObjectCopier {
             }
             // After the switch the destination belongs to the application: look before writing.
             var condition: S3WriteCondition? = .absent
-            if let destination = try await client.headObject(bucket: destinationBucket, key: destinationKey, checksums: true) {
+            let listedAbsent = hints.destinationAbsent && !again
+            if !listedAbsent, let destination = try await client.headObject(bucket: destinationBucket, key: destinationKey, checksums: true) {
                 if source == nil, let early = try await inspectSource() { return early }
                 guard let current = source else { return .sourceMissing }
                 switch try await reader.decide(sourceBucket: sourceBucket, sourceKey: sourceKey, current,

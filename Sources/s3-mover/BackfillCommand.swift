@@ -147,7 +147,7 @@ struct BackfillCommand: AsyncParsableCommand {
         }
         let handler: MigrationHandler = enqueue ? Self.unusedHandler(mapper: mapper, logger: logger) : try runtime.handler(pathIndexed: pathIndexed, ledger: ledger,
                                                                                                  window: adaptiveConcurrency ? AdaptiveWindow(maximum: concurrency) : nil)
-        let lister: any SourceLister = if let manifest {
+        let listed: any SourceLister = if let manifest {
             try await runtime.manifestLister(manifest)
         } else if fromRows {
             RowSourceLister(database: runtime.database, targets: try runtime.pathTargets(), format: try runtime.pathTargets().sourceFormat,
@@ -155,6 +155,7 @@ struct BackfillCommand: AsyncParsableCommand {
         } else {
             S3SourceLister(client: s3, bucket: sourceBucket, prefix: mapper.sourceListPrefix)
         }
+        let lister = process == nil ? try runtime.scanningDestination(listed, mapper: mapper) : listed
         let backfill = Backfill(
             lister: lister, listingParallelism: listParallel ?? 4,
             handler: handler, tally: MigrationTally(), concurrency: concurrency, maxRate: maxRate, process: process,

@@ -88,6 +88,37 @@ struct OwnershipTests {
         #expect(try await fixture.s3.getObject(bucket: fixture.destinationBucket, key: "avatar/u2.png") == Self.newAvatar)
     }
 
+    /// A backfill lists the destination once per page instead of inspecting each object: it
+    /// inspects the page's first key and the keys the listing found. Keys the application wrote
+    /// anywhere in the page (first, between, last) are kept as conflicts.
+    @Test(arguments: [S3Server.moto, S3Server.rclone])
+    func aBackfillListsTheDestinationInsteadOfInspectingEachObject(server: S3Server) async throws {
+        let proxy = try await FaultProxy(upstream: server.endpoint, cycle: ["forward"])
+        defer { proxy.stop() }
+        let fixture = try await Fixture.make("own-scan", server: server)
+        let keys = (10...29).map { "image/s\($0).png" }
+        let written = ["avatar/s10.png", "avatar/s17.png", "avatar/s29.png"]  // the first key, one between, the last
+        try await fixture.putAvatars(keys)
+        try await fixture.insertRows(keys)
+        try await fixture.waitPastLastModified(bucket: fixture.sourceBucket, key: keys.last!)
+        for key in written {
+            try await fixture.s3.putObject(bucket: fixture.destinationBucket, key: key, body: Self.newAvatar, contentType: "image/png")
+        }
+        let report = FileManager.default.temporaryDirectory.appendingPathComponent("own-scan-\(UUID().uuidString).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: report) }
+        let run = try await fixture.run(["backfill", "--report", report], overriding: ["AWS_ENDPOINT_URL_S3": proxy.url])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        let lines = try FinishingTests.reportLines(report)
+        #expect(lines.first { $0["type"] as? String == "summary" }?["conflicts"] as? Int == written.count, "\(lines)")
+        for key in written {
+            #expect(try await fixture.s3.getObject(bucket: fixture.destinationBucket, key: key) == Self.newAvatar, "\(key)")
+        }
+        #expect(try await fixture.paths().filter { $0.hasPrefix("avatar/") }.count == keys.count - written.count)
+        // The first key and the two the listing found; a retried copy inspects again.
+        let inspected = (try await proxy.counts())["head:\(fixture.destinationBucket)", default: 0]
+        #expect((written.count..<written.count + 3).contains(inspected), "destination HeadObject requests: \(inspected)")
+    }
+
     /// Servers that honour `If-None-Match` on CopyObject (Amazon S3) answer 412 when the
     /// application writes between the inspection and the copy: the object is inspected again,
     /// and the application's write is kept as a conflict.

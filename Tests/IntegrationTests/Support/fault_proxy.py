@@ -6,7 +6,7 @@ UPSTREAM, except that CopyObject requests (PUT with x-amz-copy-source) follow a 
 503 SlowDown, forward, 500 InternalError, forward, 200 OK whose body is an <Error>, forward,
 a connection reset (RST, no answer), forward. GET /__faults returns the counts as JSON.
 GET /__faults also counts the requests carrying each of a few headers (header:NAME, and
-header:NAME:copy for copies). A third argument replaces the cycle, e.g. `html200,forward`. Faults that only a middlebox
+header:NAME:copy for copies), and the HeadObject requests per bucket (head:BUCKET). A third argument replaces the cycle, e.g. `html200,forward`. Faults that only a middlebox
 produces: html200 (a 200 HTML page), empty200 (200, no body), truncated200 (a result cut off
 mid-document), foreign200 (a well-formed document of another operation). hang holds the
 request for 60 s without answering, then drops the connection (a copy that hangs). corrupt
@@ -111,6 +111,9 @@ class Proxy(BaseHTTPRequestHandler):
                     key = "header:" + name + (":copy" if "x-amz-copy-source" in self.headers else "")
                     counts[key] = counts.get(key, 0) + 1
         bucket = self.path.lstrip("/").split("/", 1)[0].split("?", 1)[0]
+        if self.command == "HEAD" and "/" in self.path.lstrip("/"):
+            with lock:  # HeadObject requests, per bucket (head:BUCKET)
+                counts["head:" + bucket] = counts.get("head:" + bucket, 0) + 1
         if bucket in REGIONS:
             scope = self.headers.get("Authorization", "").split("Credential=", 1)[-1].split(",", 1)[0].split("/")
             if len(scope) < 3 or scope[2] != REGIONS[bucket]:
