@@ -66,8 +66,11 @@ extension S3Client {
         return S3CompletedPart(partNumber: partNumber, eTag: eTag, checksum: checksum)
     }
 
-    /// `CompleteMultipartUpload`. A `200 OK` is a success only with a `<CompleteMultipartUploadResult>` body.
-    public func completeMultipartUpload(bucket: String, key: String, uploadId: String, parts: [S3CompletedPart]) async throws {
+    /// `CompleteMultipartUpload`, under `destinationCondition` when given (the object the upload
+    /// replaces, checked by the server). A `200 OK` is a success only with a
+    /// `<CompleteMultipartUploadResult>` body.
+    public func completeMultipartUpload(bucket: String, key: String, uploadId: String, parts: [S3CompletedPart],
+                                        destinationCondition: S3WriteCondition? = nil) async throws {
         let body = "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
             + parts.sorted { $0.partNumber < $1.partNumber }.map {
                 "<Part><PartNumber>\($0.partNumber)</PartNumber><ETag>\(Self.xmlEscaped($0.eTag))</ETag>"
@@ -75,7 +78,8 @@ extension S3Client {
                     + "</Part>"
             }.joined() + "</CompleteMultipartUpload>"
         let response = try await send("CompleteMultipartUpload", method: "POST", bucket: bucket, key: key,
-                                      query: [("uploadId", uploadId)], headers: [("Content-Type", "application/xml")],
+                                      query: [("uploadId", uploadId)],
+                                      headers: [("Content-Type", "application/xml")] + (destinationCondition?.headers ?? []),
                                       body: Array(body.utf8), timeout: configuration.transferTimeout)
         // moto names its answer CompleteMultipartUploadResponse; S3 and the rest, ...Result.
         let root = try resultDocument(response, operation: "CompleteMultipartUpload", expected: "CompleteMultipartUploadResult",
@@ -94,11 +98,12 @@ extension S3Client {
     /// Server-side copy of a large object in parts of `partSize` bytes, keeping what a
     /// `CopyObject` keeps: the system and user metadata (`metadata` from `HeadObject`), the tags
     /// (`tagging`) and the checksum algorithm; `options` sets the storage class, encryption and
-    /// ACL. On any failure the upload is aborted.
+    /// ACL. `destinationCondition` guards the completion, as it does a `CopyObject`. On any
+    /// failure the upload is aborted.
     public func multipartCopy(
         sourceBucket: String, sourceKey: String, sourceVersionId: String? = nil, destinationBucket: String, destinationKey: String,
         metadata: S3ObjectMetadata, tagging: String? = nil, options: S3CopyOptions = S3CopyOptions(),
-        partSize: Int64, ifMatch: String? = nil, concurrency: Int = 4
+        partSize: Int64, ifMatch: String? = nil, destinationCondition: S3WriteCondition? = nil, concurrency: Int = 4
     ) async throws {
         let size = metadata.contentLength
         // S3 allows at most 10,000 parts of at least 5 MiB (the last may be smaller).
@@ -131,7 +136,8 @@ extension S3Client {
                 }
                 return completed
             }
-            try await completeMultipartUpload(bucket: destinationBucket, key: destinationKey, uploadId: uploadId, parts: parts)
+            try await completeMultipartUpload(bucket: destinationBucket, key: destinationKey, uploadId: uploadId, parts: parts,
+                                        destinationCondition: destinationCondition)
         } catch {
             try? await abortMultipartUpload(bucket: destinationBucket, key: destinationKey, uploadId: uploadId)
             throw error

@@ -74,6 +74,15 @@ public struct S3ObjectCopier: ObjectCopier {
         }
     }
 
+    /// The requests that carry the destination's condition.
+    static let guardedOperations: Set<String> = ["CopyObject", "CompleteMultipartUpload"]
+
+    /// A guarded write's answer when the object at the key is not the one inspected: 412, or
+    /// 409 ConditionalRequestConflict when another write to the key was in progress.
+    static func isConditionFailure(_ error: S3Error) -> Bool {
+        error.status == 412 || error.code == "PreconditionFailed" || error.code == "ConditionalRequestConflict"
+    }
+
     /// How often one copy inspects its destination anew after a guarded write found it changed.
     static let inspections = 3
 
@@ -122,29 +131,32 @@ public struct S3ObjectCopier: ObjectCopier {
                 ?? (source.map { $0.storageClass ?? StorageClass.standard.name } ?? hints.storageClass?.name)
             var writeOptions = options
             writeOptions.storageClass = storageClass == StorageClass.standard.name ? nil : storageClass
-            if (source?.contentLength ?? hints.size ?? 0) > multipartThreshold {
-                return try await copyInParts(sourceKey: sourceKey, destinationKey: destinationKey, ifMatch: ifMatch, metadata: source,
-                                             options: writeOptions)
-            }
             let result: S3CopyResult
             do {
-                result = try await client.copyObject(sourceBucket: sourceBucket, sourceKey: sourceKey, destinationBucket: destinationBucket,
-                                                     destinationKey: destinationKey, ifMatch: ifMatch?.quoted, options: writeOptions,
-                                                     destinationCondition: condition)
-            } catch let error as S3Error where condition != nil && (error.status == 501 || error.code == "NotImplemented") {
-                // The server does not take conditional copies: the decision rests on the inspection alone.
+                if (source?.contentLength ?? hints.size ?? 0) > multipartThreshold {
+                    return try await copyInParts(sourceKey: sourceKey, destinationKey: destinationKey, ifMatch: ifMatch, metadata: source,
+                                                 options: writeOptions, condition: condition)
+                }
+                do {
+                    result = try await client.copyObject(sourceBucket: sourceBucket, sourceKey: sourceKey, destinationBucket: destinationBucket,
+                                                         destinationKey: destinationKey, ifMatch: ifMatch?.quoted, options: writeOptions,
+                                                         destinationCondition: condition)
+                } catch let error as S3Error where error.code == "InvalidRequest" {
+                    // S3 refuses a copy over its single-copy limit with InvalidRequest and no code of
+                    // its own: when the size we went by was wrong or missing, read it and decide by it.
+                    guard let current = try await client.headObject(bucket: sourceBucket, key: sourceKey, checksums: true),
+                          current.contentLength > multipartThreshold else { throw error }
+                    return try await copyInParts(sourceKey: sourceKey, destinationKey: destinationKey, ifMatch: ifMatch, metadata: current,
+                                                 options: writeOptions, condition: condition)
+                }
+            } catch let error as S3Error where condition != nil && Self.guardedOperations.contains(error.operation)
+                && (error.status == 501 || error.code == "NotImplemented") {
+                // The server does not take conditional writes: the decision rests on the inspection alone.
                 guards.refuse(error)
                 throw DestinationChanged()
-            } catch let error as S3Error where condition != nil && (error.status == 412 || error.code == "PreconditionFailed") {
+            } catch let error as S3Error where condition != nil && Self.isConditionFailure(error) {
                 // The destination, or the source, is not as inspected: look again and decide again.
                 throw DestinationChanged()
-            } catch let error as S3Error where error.code == "InvalidRequest" {
-                // S3 refuses a copy over its single-copy limit with InvalidRequest and no code of
-                // its own: when the size we went by was wrong or missing, read it and decide by it.
-                guard let current = try await client.headObject(bucket: sourceBucket, key: sourceKey, checksums: true),
-                      current.contentLength > multipartThreshold else { throw error }
-                return try await copyInParts(sourceKey: sourceKey, destinationKey: destinationKey, ifMatch: ifMatch, metadata: current,
-                                             options: writeOptions)
             }
             // The cheapest proof: the same single-part ETag (an MD5 of the content) as the source
             // had when copied.
@@ -198,8 +210,9 @@ public struct S3ObjectCopier: ObjectCopier {
 
     /// A multipart copy of the current version: its parts are all read from the version the
     /// HEAD found, so they form one consistent object. It keeps the source's metadata and tags.
+    /// The object is completed under `condition` (the destination as inspected), like a `CopyObject`.
     private func copyInParts(sourceKey: String, destinationKey: String, ifMatch: ETag?, metadata known: S3ObjectMetadata?,
-                             options: S3CopyOptions) async throws -> CopyOutcome {
+                             options: S3CopyOptions, condition destinationCondition: S3WriteCondition?) async throws -> CopyOutcome {
         let found: S3ObjectMetadata? = if let known { known } else { try await client.headObject(bucket: sourceBucket, key: sourceKey, checksums: true) }
         guard let metadata = found else { return .sourceMissing }
         let current = metadata.eTag.flatMap(ETag.init)
@@ -208,7 +221,8 @@ public struct S3ObjectCopier: ObjectCopier {
         if metadata.contentLength <= multipartThreshold {
             // Smaller than the caller thought: one CopyObject does it.
             let result = try await client.copyObject(sourceBucket: sourceBucket, sourceKey: sourceKey, destinationBucket: destinationBucket,
-                                                     destinationKey: destinationKey, ifMatch: condition, options: options)
+                                                     destinationKey: destinationKey, ifMatch: condition, options: options,
+                                                     destinationCondition: destinationCondition)
             if let copied = ETag(result.eTag), !copied.isMultipart, copied == current {
                 return .copied(CopiedObject(sourceVersion: metadata.versionId, sourceETag: copied, size: metadata.contentLength,
                                             destinationETag: copied))
@@ -219,7 +233,7 @@ public struct S3ObjectCopier: ObjectCopier {
         try await client.multipartCopy(
             sourceBucket: sourceBucket, sourceKey: sourceKey, sourceVersionId: metadata.versionId.flatMap(VersionID.init)?.value,
             destinationBucket: destinationBucket, destinationKey: destinationKey, metadata: metadata, tagging: tagging,
-            options: options, partSize: partSize, ifMatch: condition)
+            options: options, partSize: partSize, ifMatch: condition, destinationCondition: destinationCondition)
         return try await prove(sourceKey: sourceKey, destinationKey: destinationKey, source: metadata)
     }
 

@@ -46,4 +46,36 @@ struct MultipartCopyTests {
         #expect(result.status == 2)
         #expect(result.stderr.contains("S3_MULTIPART_PART_SIZE"))
     }
+
+    /// A copy in parts is completed under the same guard as a CopyObject (`If-None-Match: *` on
+    /// `CompleteMultipartUpload`): a 412, after the application wrote the key, is inspected
+    /// again and kept as a conflict; a 501 gets unguarded completions with one warning.
+    @Test(arguments: ["guard412", "guard501"])
+    func aCopyInPartsIsCompletedUnderTheGuard(fault: String) async throws {
+        let proxy = try await FaultProxy(upstream: Stack.moto, cycle: [fault])
+        defer { proxy.stop() }
+        let fixture = try await Fixture.make("mp-\(fault)", server: .moto)
+        let big = [UInt8](repeating: 9, count: 6 * 1024 * 1024)
+        try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: "image/big.png", body: big, contentType: "image/png")
+        try await fixture.insertRows(["image/big.png"])
+        try await fixture.waitPastLastModified(bucket: fixture.sourceBucket, key: "image/big.png")
+        let report = FileManager.default.temporaryDirectory.appendingPathComponent("mp-guard-\(UUID().uuidString).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: report) }
+        let result = try await fixture.run(["backfill", "--multipart-threshold", "\(5 * 1024 * 1024)", "--report", report],
+                                           overriding: ["AWS_ENDPOINT_URL_S3": proxy.url, "LOG_LEVEL": "warning"])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect((try await proxy.counts())["applied:\(fault)", default: 0] == 1, "the completion carried the guard")
+        let summary = try FinishingTests.reportLines(report).first { $0["type"] as? String == "summary" }
+        let copy = try await fixture.s3.getObject(bucket: fixture.destinationBucket, key: "avatar/big.png")
+        if fault == "guard412" {
+            #expect(summary?["conflicts"] as? Int == 1, "\(String(describing: summary))")
+            #expect(copy == Array("the application's newer bytes".utf8))
+            #expect(try await fixture.paths() == ["image/big.png"])
+        } else {
+            #expect(summary?["conflicts"] as? Int == 0, "\(String(describing: summary))")
+            #expect(copy == big)
+            #expect(try await fixture.paths() == ["avatar/big.png"])
+            #expect(result.stderr.components(separatedBy: "refuses conditional copies").count == 2, "one warning: \(result.stderr)")
+        }
+    }
 }

@@ -18,7 +18,7 @@ another region is answered 301 PermanentRedirect with x-amz-bucket-region. An en
 admits X copies a second (a token bucket holding X/5) and answers the others 503 SlowDown, as
 S3 does above a prefix's request rate; counts "admitted" and "throttled". latency=MS holds each
 admitted copy that long before forwarding it (a copy's time on S3). listlatency=MS holds each
-ListObjectsV2 that long (a listing-bound server). guard412 answers a CopyObject that carries If-None-Match or If-Match (a guarded write) with 412
+ListObjectsV2 that long (a listing-bound server). guard412 answers a CopyObject or CompleteMultipartUpload that carries If-None-Match or If-Match (a guarded write) with 412
 PreconditionFailed after writing other bytes to its destination key (a concurrent write by the
 application, between inspection and copy); an unguarded one is forwarded. guard501 answers a
 guarded CopyObject 501 NotImplemented (a server without conditional copies) and forwards the
@@ -138,6 +138,8 @@ class Proxy(BaseHTTPRequestHandler):
                 counts["copies"] += 1
                 if fault != "forward":
                     counts[fault] += 1
+        elif self.command == "POST" and "uploadId=" in self.path and any(f in CYCLE for f in ("guard412", "guard501")):
+            fault = next(f for f in CYCLE if f in ("guard412", "guard501"))  # CompleteMultipartUpload: a guarded write too
         if fault == "slowdown":
             return self._reply(503, ERROR.format(code="SlowDown", message="Please reduce your request rate."))
         if fault == "internal":
@@ -152,9 +154,9 @@ class Proxy(BaseHTTPRequestHandler):
             return self._reply(501, ERROR.format(code="NotImplemented", message="A header you provided implies functionality that is not implemented."))
         if fault == "guard412":
             upstream = http.client.HTTPConnection(UPSTREAM.hostname, UPSTREAM.port, timeout=60)
-            upstream.putrequest("PUT", self.path, skip_host=True, skip_accept_encoding=True)
+            upstream.putrequest("PUT", self.path.split("?", 1)[0], skip_host=True, skip_accept_encoding=True)
             for key, value in self.headers.items():
-                if not key.lower().startswith("x-amz-copy-source") and key.lower() not in ("content-length", "if-none-match", "if-match"):
+                if not key.lower().startswith("x-amz-copy-source") and key.lower() not in ("content-length", "content-type", "if-none-match", "if-match"):
                     upstream.putheader(key, value)
             data = b"the application's newer bytes"
             upstream.putheader("Content-Length", str(len(data)))
