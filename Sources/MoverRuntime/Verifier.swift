@@ -16,6 +16,9 @@ public struct Verifier: Sendable {
     public let logger: Logger
     /// How many example keys to keep per finding.
     public var sampleLimit = 10
+    /// With `deep`: how many pairs are compared at once (their `HeadObject`s, and with `read`
+    /// their bytes: each pair being read holds one 4 MiB range in memory).
+    public var concurrency = 4
 
     public init(s3: S3Client, database: PostgresClient, targets: PathTargets, sourceBucket: String, destinationBucket: String,
                 mapper: KeyMapper, retry: RetryPolicy = RetryPolicy(), logger: Logger) {
@@ -148,38 +151,58 @@ public struct Verifier: Sendable {
         var compared = 0, differing = 0, unproven = 0, readPairs = 0
         var samples: [String] = [], unprovenSamples: [String] = []
         var lastProgress = ContinuousClock.now
-        try await SortedDifference.pairs(mappedSource, destination, key: \.key) { source, copy in
+        func record(_ verdict: (sourceKey: String, proof: CopyProof, read: Bool)) {
             compared += 1
-            let sourceKey = mapper.sourceKey(for: source.key) ?? source.key
-            var proof = try await proof(sourceKey: sourceKey, source, copy)
-            if case .unproven = proof, read {
-                proof = try await retry.run { [s3, sourceBucket, destinationBucket] in
-                    try await ContentReader(client: s3).compare(sourceBucket: sourceBucket, sourceKey: sourceKey, sourceSize: source.size,
-                                                                copyBucket: destinationBucket, copyKey: copy.key, copySize: copy.size)
-                }
-                readPairs += 1
-                if ContinuousClock.now - lastProgress > .seconds(10) {
-                    lastProgress = ContinuousClock.now
-                    logger.info("verify --read: reading both objects of unproven pairs", metadata: ["pairs_compared": "\(compared)", "pairs_read": "\(readPairs)"])
-                }
-            }
-            switch proof {
-            case .identical: return
+            if verdict.read { readPairs += 1 }
+            switch verdict.proof {
+            case .identical: break
             case .unproven(let reason):
                 unproven += 1
-                if unprovenSamples.count < sampleLimit { unprovenSamples.append("\(sourceKey): \(reason)") }
+                if unprovenSamples.count < sampleLimit { unprovenSamples.append("\(verdict.sourceKey): \(reason)") }
             case .different(let reason):
                 differing += 1
-                if samples.count < sampleLimit { samples.append("\(sourceKey): \(reason)") }
-                logger.warning("copy is not identical to its source", metadata: ["key": "\(sourceKey)", "reason": "\(reason)"])
+                if samples.count < sampleLimit { samples.append("\(verdict.sourceKey): \(reason)") }
+                logger.warning("copy is not identical to its source", metadata: ["key": "\(verdict.sourceKey)", "reason": "\(reason)"])
+            }
+            if read, ContinuousClock.now - lastProgress > .seconds(10) {
+                lastProgress = ContinuousClock.now
+                logger.info("verify --read: comparing pairs", metadata: ["pairs_compared": "\(compared)", "pairs_read": "\(readPairs)"])
             }
         }
+        // At most `concurrency` pairs in flight; the merge of the listings waits for a slot.
+        try await withThrowingTaskGroup(of: (sourceKey: String, proof: CopyProof, read: Bool).self) { group in
+            var running = 0
+            try await SortedDifference.pairs(mappedSource, destination, key: \.key) { source, copy in
+                if running >= max(1, concurrency), let done = try await group.next() {
+                    record(done)
+                    running -= 1
+                }
+                group.addTask { [self] in try await verdict(source, copy, read: read) }
+                running += 1
+            }
+            while let done = try await group.next() { record(done) }
+        }
+        samples.sort()
+        unprovenSamples.sort()
         report.pairsCompared = compared
         report.copiesNotIdentical = differing
         report.copiesNotIdenticalSamples = samples
         report.copiesUnproven = unproven
         report.copiesUnprovenSamples = unprovenSamples
         report.pairsRead = readPairs
+    }
+
+    /// The verdict on one pair, reading both objects when nothing but the size compares and `read` is set.
+    private func verdict(_ source: S3ObjectSummary, _ copy: S3ObjectSummary, read: Bool) async throws
+        -> (sourceKey: String, proof: CopyProof, read: Bool) {
+        let sourceKey = mapper.sourceKey(for: source.key) ?? source.key
+        let proof = try await proof(sourceKey: sourceKey, source, copy)
+        guard case .unproven = proof, read else { return (sourceKey, proof, false) }
+        let content = try await retry.run { [s3, sourceBucket, destinationBucket] in
+            try await ContentReader(client: s3).compare(sourceBucket: sourceBucket, sourceKey: sourceKey, sourceSize: source.size,
+                                                        copyBucket: destinationBucket, copyKey: copy.key, copySize: copy.size)
+        }
+        return (sourceKey, content, true)
     }
 
     /// The verdict on one pair. The listings decide when the sizes differ, or when both ETags

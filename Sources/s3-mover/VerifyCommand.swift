@@ -24,8 +24,12 @@ struct VerifyCommand: AsyncParsableCommand {
     var deep = false
 
     @Flag(help: ArgumentHelp("With --deep: read and hash both objects of every pair that nothing but the size compares.",
-                             discussion: "Streams both objects in 4 MiB ranged reads (SHA-256), in bounded memory whatever their size, one pair at a time; logs its progress every 10 s. Turns unproven into proven or differs."))
+                             discussion: "Streams both objects in 4 MiB ranged reads (SHA-256), in bounded memory whatever their size (one range per pair being read, --concurrency pairs at once); logs its progress every 10 s. Turns unproven into proven or differs."))
     var read = false
+
+    @Option(help: ArgumentHelp("With --deep: pairs compared at once (1-64).",
+                               discussion: "Each pair costs two HeadObject requests when the listings cannot settle it; with --read, each pair being read holds one 4 MiB range in memory."))
+    var concurrency = 4
 
     @Flag(help: ArgumentHelp("Print the report as one JSON document instead of lines.",
                              discussion: "Every count, up to --samples keys for each finding, and \"complete\": true or false. The exit code is the same."))
@@ -36,6 +40,7 @@ struct VerifyCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...1000).contains(samples) else { throw ValidationError("--samples must be between 0 and 1000 (got \(samples))") }
+        guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 64 (got \(concurrency))") }
         guard !read || deep else { throw ValidationError("--read goes with --deep (it reads the pairs --deep cannot prove)") }
     }
 
@@ -51,6 +56,7 @@ struct VerifyCommand: AsyncParsableCommand {
                 sourceBucket: try settings.bucket(.sourceBucket), destinationBucket: try settings.bucket(.destinationBucket),
                 mapper: try settings.keyMapper(), retry: runtime.retry, logger: logger)
             verifier.sampleLimit = samples
+            verifier.concurrency = concurrency
             let report = try await verifier.run(deep: deep, read: read)
             if json {
                 print(Summary.jsonText(report))

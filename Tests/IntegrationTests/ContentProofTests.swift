@@ -35,7 +35,7 @@ struct ContentProofTests {
         #expect((1...2).contains(unproven["copies_unproven"] as? Int ?? 0) && unproven["complete"] as? Bool == false, "\(unproven)")
         #expect((unproven["copies_unproven_samples"] as? [String])?.contains { $0.hasPrefix("image/tampered.png: only the size") } == true)
 
-        let read = try await fixture.run(["verify", "--deep", "--read", "--json"])
+        let read = try await fixture.run(["verify", "--deep", "--read", "--concurrency", "2", "--json"])
         #expect(read.status == 1, "\(read.stdout)")
         let proven = try #require(try JSONSerialization.jsonObject(with: Data(read.stdout.utf8)) as? [String: Any])
         #expect(proven["copies_unproven"] as? Int == 0 && proven["copies_not_identical"] as? Int == 1 && (proven["pairs_read"] as? Int ?? 0) >= 1,
