@@ -75,8 +75,9 @@ struct OwnershipTests {
 
     /// A rollback after the switch keeps the row the application moved, and a backfill after the
     /// rollback still does not put legacy bytes over the application's.
-    @Test func aRollbackKeepsTheRowTheApplicationWrote() async throws {
-        let fixture = try await Fixture.make("own-rollback")
+    @Test(arguments: [S3Server.moto, S3Server.rclone])
+    func aRollbackKeepsTheRowTheApplicationWrote(server: S3Server) async throws {
+        let fixture = try await Fixture.make("own-rollback", server: server)
         try await Self.switched(fixture)
         let rollback = try await fixture.run(["rollback"])
         #expect(rollback.status == 0, "\(rollback.stdout)\(rollback.stderr)")
