@@ -52,8 +52,8 @@ public protocol SplittableSourceLister: SourceLister {
 /// The one-shot run: enumerates the source and pushes every object through the same handler
 /// as the worker, copying while the listing continues. Holds at most two pages in memory.
 public struct Backfill: Sendable {
-    /// What to do with each listed object; the default migrates it (holding through outages).
-    public typealias Process = @Sendable (SourceObject) async throws -> MigrationOutcome
+    /// What to do with each listed object; `facts` is filled with what it learns, for the ledger.
+    public typealias Process = @Sendable (_ object: SourceObject, _ facts: MigrationFacts) async throws -> MigrationOutcome
 
     /// The listing.
     public let lister: any SourceLister
@@ -62,70 +62,74 @@ public struct Backfill: Sendable {
     public let listingParallelism: Int
     public let tally: MigrationTally
     public let concurrency: Int
-    /// Holds objects through S3 and PostgreSQL outages instead of failing them.
+    /// Holds objects through S3 and PostgreSQL outages instead of failing them; while it holds
+    /// some, no new object starts.
     public let hold: OutageHold
     public let logger: Logger
     /// Listed keys and the resume point, readable while the run goes on.
     public let progress: BackfillProgress
     private let process: Process
+    private let runner: ObjectRunner
     private let rateLimiter: RateLimiter?
     private let onFailure: (@Sendable (String, any Error) -> Void)?
     private let onOutcome: (@Sendable (String, MigrationOutcome) -> Void)?
-    /// The adaptive in-flight window, when the handler has one.
+    /// The adaptive in-flight window the objects' copies run in, which new starts follow.
     private let window: AdaptiveWindow?
+    /// Retries the listing's pages and probes.
+    private let retry: RetryPolicy
 
     /// - Parameters:
+    ///   - process: what each object goes through: ``migrating(_:hold:)`` for the migration, or a
+    ///     mode's own (`--enqueue`, `--dry-run`, `rollback`, `finalize`).
+    ///   - retry: the listing's retry policy.
+    ///   - window: the adaptive window `process`'s copies run in, if any.
+    ///   - ledger: the audit trail (`--ledger`), one line per object.
     ///   - maxRate: at most this many objects started per second.
-    ///   - process: replaces the migration (for `--enqueue` and `--dry-run`); nil migrates.
     ///   - onFailure: told of each object that failed (for `--report`).
     ///   - onOutcome: told of each object that did not fail, with its outcome (for `--report`'s
     ///     conflicts and kept sources).
     ///   - shard: take only this slice of the keys; the others are skipped as `other-shard`.
     ///   - listingParallelism: how many ranges of a ``SplittableSourceLister`` are listed at
     ///     once: idle listers cut the ranges being listed in two (``KeyRanges``).
-    public init(lister: any SourceLister, listingParallelism: Int = 1, handler: MigrationHandler, tally: MigrationTally, concurrency: Int,
-                hold: OutageHold? = nil, maxRate: Double? = nil, process: Process? = nil,
+    public init(lister: any SourceLister, listingParallelism: Int = 1, process: @escaping Process, retry: RetryPolicy,
+                window: AdaptiveWindow? = nil, tally: MigrationTally, ledger: (any MigrationLedger)? = nil, concurrency: Int,
+                hold: OutageHold, maxRate: Double? = nil,
                 onFailure: (@Sendable (String, any Error) -> Void)? = nil, onOutcome: (@Sendable (String, MigrationOutcome) -> Void)? = nil,
                 shard: Shard? = nil, logger: Logger) {
         self.onOutcome = onOutcome
         self.lister = lister
         self.listingParallelism = lister is any SplittableSourceLister ? max(1, listingParallelism) : 1
         self.tally = tally
+        self.runner = ObjectRunner(tally: tally, ledger: ledger, logger: logger)
         self.concurrency = max(1, concurrency)
-        let hold = hold ?? OutageHold(logger: logger)
         self.hold = hold
         self.logger = logger
         self.progress = BackfillProgress()
         self.rateLimiter = maxRate.map { RateLimiter(perSecond: $0) }
         self.onFailure = onFailure
-        let work: Process = process ?? { object in
-            let facts = MigrationFacts(sourceKey: object.key)
-            do {
-                let outcome = try await hold.run {
-                    try await handler.migrate(sourceKey: object.key, size: object.size, listedETag: object.eTag,
-                                              storageClass: object.storageClass, destinationAbsent: object.destinationAbsent,
-                                              facts: facts)
-                }
-                handler.ledger?.record(LedgerEntry(facts, outcome: outcome))
-                return outcome
-            } catch {
-                handler.ledger?.record(LedgerEntry(facts, error: error))
-                throw error
-            }
-        }
         if let shard {
-            self.process = { object in
+            self.process = { object, facts in
                 guard shard.owns(object.key) else { return .skipped(.otherShard) }
-                return try await work(object)
+                return try await process(object, facts)
             }
         } else {
-            self.process = work
+            self.process = process
         }
-        self.retry = handler.retry
-        self.window = handler.window
+        self.retry = retry
+        self.window = window
     }
 
-    private let retry: RetryPolicy
+    /// The migration: each object through `handler`, held through outages by `hold` (give the
+    /// backfill the same hold, so that it starts nothing new during an outage).
+    public static func migrating(_ handler: MigrationHandler, hold: OutageHold) -> Process {
+        { object, facts in
+            try await hold.run {
+                try await handler.migrate(sourceKey: object.key, size: object.size, listedETag: object.eTag,
+                                          storageClass: object.storageClass, destinationAbsent: object.destinationAbsent,
+                                          facts: facts)
+            }
+        }
+    }
 
     /// What a run achieved.
     public struct Result: Sendable {
@@ -185,28 +189,15 @@ public struct Backfill: Sendable {
                         let tracker = page.tracker
                         let ticket = tracker.started(object.resumeToken ?? object.key)
                         inFlight += 1
-                        group.addTask { [process, tally, logger, onFailure, onOutcome] in
-                            do {
-                                let outcome = try await process(object)
-                                tally.record(outcome)
+                        group.addTask { [process, runner, onFailure, onOutcome] in
+                            let facts = MigrationFacts(sourceKey: object.key)
+                            switch await runner.run(facts, { try await process(object, facts) }) {
+                            case .completed(let outcome):
                                 onOutcome?(object.key, outcome)
                                 tracker.finished(ticket)
-                                logger.debug("object processed", metadata: ["key": "\(object.key)", "outcome": "\(outcome.label)"])
-                            } catch let error as MigrationError {
+                            case .failed(let error), .interrupted(let error):
                                 tracker.failed(ticket)
-                                tally.recordFailure(code: error.code)
                                 onFailure?(object.key, error)
-                                logger.warning("object failed", metadata: [
-                                    "key": "\(object.key)", "outcome": "failed", "step": "\(error.step.rawValue)", "error_code": "\(error.code)",
-                                    "error": "\(error.underlying)",
-                                ])
-                            } catch {
-                                tracker.failed(ticket)
-                                tally.recordFailure(code: error.failureCode)
-                                onFailure?(object.key, error)
-                                logger.warning("object failed", metadata: [
-                                    "key": "\(object.key)", "outcome": "failed", "error_code": "\(error.failureCode)", "error": "\(error)",
-                                ])
                             }
                         }
                     }

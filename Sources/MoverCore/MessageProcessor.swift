@@ -20,6 +20,8 @@ public struct MessageProcessor: Sendable {
     public let sourceBucket: String
     public let handler: MigrationHandler
     public let tally: MigrationTally
+    /// Records each record's result (tally, ledger, log).
+    private let runner: ObjectRunner
     public let health: DependencyHealth
     public let logger: Logger
     /// How long one record may be held through an outage before its message is given up to redelivery.
@@ -29,9 +31,11 @@ public struct MessageProcessor: Sendable {
     /// How long a copied object waits for its row to appear (see ``RowWait``); zero: not at all.
     public var rowWait: Duration
 
-    public init(sourceBucket: String, handler: MigrationHandler, tally: MigrationTally, health: DependencyHealth = DependencyHealth(),
-                logger: Logger, maxHold: Duration = .seconds(900), holdBackoffCap: Duration = .seconds(5),
-                rowWait: Duration = .zero) {
+    /// - Parameter ledger: the audit trail (`--ledger`), one line per record.
+    public init(sourceBucket: String, handler: MigrationHandler, tally: MigrationTally, ledger: (any MigrationLedger)? = nil,
+                health: DependencyHealth = DependencyHealth(), logger: Logger, maxHold: Duration = .seconds(900),
+                holdBackoffCap: Duration = .seconds(5), rowWait: Duration = .zero) {
+        self.runner = ObjectRunner(tally: tally, ledger: ledger, logger: logger)
         self.sourceBucket = sourceBucket
         self.handler = handler
         self.tally = tally
@@ -79,48 +83,16 @@ public struct MessageProcessor: Sendable {
 
     /// Returns nil when the record is done or skipped, or the failure's description.
     private func process(_ event: ObjectEvent, messageID: String, waitingForRow: @escaping @Sendable () -> Void) async -> String? {
-        let outcome: MigrationOutcome
         let facts = MigrationFacts(sourceKey: event.key)
-        if !event.isObjectCreated {
-            outcome = .skipped(.notObjectCreated)
-        } else if event.bucket != sourceBucket {
-            outcome = .skipped(.foreignBucket)
-        } else {
-            do {
-                outcome = try await migrateHolding(event, facts: facts, waitingForRow: waitingForRow)
-            } catch {
-                handler.ledger?.record(LedgerEntry(facts, error: error))
-                return failure(error, event: event, messageID: messageID)
-            }
+        let result = await runner.run(facts, metadata: ["bucket": "\(event.bucket)", "message_id": "\(messageID)"]) {
+            guard event.isObjectCreated else { return .skipped(.notObjectCreated) }
+            guard event.bucket == sourceBucket else { return .skipped(.foreignBucket) }
+            return try await migrateHolding(event, facts: facts, waitingForRow: waitingForRow)
         }
-        handler.ledger?.record(LedgerEntry(facts, outcome: outcome))
-        tally.record(outcome)
-        if let eventTime = event.eventTime, let age = EventAge.since(eventTime) { MoverMetrics.eventCompleted(age: age) }
-        logger.debug("object processed", metadata: ["key": "\(event.key)", "bucket": "\(event.bucket)", "outcome": "\(outcome.label)"])
-        return nil
-    }
-
-    /// Counts and logs a record's failure; returns its description for the message's disposition.
-    private func failure(_ error: any Error, event: ObjectEvent, messageID: String) -> String {
-        switch error {
-        case let error as MigrationError where error.step == .rowWait:
-            logger.info("shut down while waiting for a row; message left for redelivery", metadata: [
-                "key": "\(event.key)", "message_id": "\(messageID)",
-            ])
-            return error.description
-        case let error as MigrationError:
-            tally.recordFailure(code: error.code)
-            logger.warning("object failed; message kept for redelivery", metadata: [
-                "key": "\(event.key)", "outcome": "failed", "step": "\(error.step.rawValue)", "error_code": "\(error.code)",
-                "error": "\(error.underlying)", "message_id": "\(messageID)",
-            ])
-            return error.description
-        default:
-            tally.recordFailure(code: error.failureCode)
-            logger.warning("object abandoned; message kept for redelivery", metadata: [
-                "key": "\(event.key)", "outcome": "abandoned", "error_code": "\(error.failureCode)", "message_id": "\(messageID)",
-            ])
-            return "\(event.key): \(error)"
+        guard let error = result.error else {
+            if let eventTime = event.eventTime, let age = EventAge.since(eventTime) { MoverMetrics.eventCompleted(age: age) }
+            return nil
         }
+        return error.description
     }
 }

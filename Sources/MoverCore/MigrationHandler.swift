@@ -12,21 +12,17 @@ public struct MigrationHandler: Sendable {
     public let repointer: any PathRepointer
     public let retry: RetryPolicy
     public let logger: Logger
-    /// The audit trail (`--ledger`), written by the callers once an object's outcome is final.
-    public let ledger: (any MigrationLedger)?
     /// Every copy attempt takes a slot of this window, which throttling narrows and successes
     /// widen (AIMD); nil: no limit but the callers'.
     public let window: AdaptiveWindow?
 
     public init(mapper: KeyMapper, copier: any ObjectCopier, repointer: any PathRepointer,
-                retry: RetryPolicy = RetryPolicy(), logger: Logger, ledger: (any MigrationLedger)? = nil,
-                window: AdaptiveWindow? = nil) {
+                retry: RetryPolicy = RetryPolicy(), logger: Logger, window: AdaptiveWindow? = nil) {
         self.mapper = mapper
         self.copier = copier
         self.repointer = repointer
         self.retry = retry
         self.logger = logger
-        self.ledger = ledger
         self.window = window
     }
 
@@ -78,8 +74,7 @@ public struct MigrationHandler: Sendable {
                 logger.debug("retrying copy", metadata: ["key": "\(sourceKey)", "error": "\(error.failureCode)", "attempt": "\(attempt)"])
             }
         } catch {
-            throw MigrationError(step: .copy, key: sourceKey, code: error.failureCode, underlying: "\(error)",
-                                 failureClass: error.failureClass)
+            throw MigrationError.wrapping(error, step: .copy, key: sourceKey)
         }
 
         switch copy {
@@ -109,8 +104,7 @@ public struct MigrationHandler: Sendable {
             do {
                 present = try await retry.run { try await copier.destinationExists(destinationKey) }
             } catch {
-                throw MigrationError(step: .copy, key: sourceKey, code: error.failureCode, underlying: "\(error)",
-                                     failureClass: error.failureClass)
+                throw MigrationError.wrapping(error, step: .copy, key: sourceKey)
             }
             guard present else {
                 throw MigrationError(step: .sourceMissing, key: sourceKey, code: "NoSuchKey",
@@ -146,11 +140,8 @@ public struct MigrationHandler: Sendable {
             } onRetry: { error, attempt, delay in
                 logger.debug("retrying update", metadata: ["key": "\(sourceKey)", "error": "\(error.failureCode)", "attempt": "\(attempt)"])
             }
-        } catch let error as MigrationError {
-            throw error
         } catch {
-            throw MigrationError(step: .update, key: sourceKey, code: error.failureCode, underlying: "\(error)",
-                                 failureClass: error.failureClass)
+            throw MigrationError.wrapping(error, step: .update, key: sourceKey)
         }
     }
 
@@ -165,7 +156,7 @@ public struct MigrationHandler: Sendable {
             guard elapsed < rowWait.window else { return .noRow }
             attempt += 1
             let pause = min(rowWait.backoff.delay(attempt: attempt), rowWait.window - elapsed)
-            await Worker.pause(pause)
+            await GracefulPause.sleep(for: pause)
             if Task.isShuttingDownGracefully || Task.isCancelled {
                 throw MigrationError(step: .rowWait, key: sourceKey, code: "RowWaitInterrupted",
                                      underlying: "shut down while waiting for a row; the message is left for redelivery")

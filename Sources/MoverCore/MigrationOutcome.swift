@@ -109,4 +109,15 @@ public struct MigrationError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(step.rawValue) failed for \(key): \(underlying)" }
+
+    /// `error` as the failure of `step` for `key`, keeping its code and class; a
+    /// ``MigrationError`` already says its step and stays as it is.
+    public static func wrapping(_ error: any Error, step: Step, key: String) -> MigrationError {
+        if let error = error as? MigrationError { return error }
+        return MigrationError(step: step, key: key, code: error.failureCode, underlying: "\(error)", failureClass: error.failureClass)
+    }
+}
+
+extension MigrationError: ClassifiedError {
+    public var failureCode: String { code }
 }

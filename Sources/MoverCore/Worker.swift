@@ -37,8 +37,14 @@ public struct Worker: Service {
     /// The receive loops' pulse, for a liveness probe.
     public let liveness: PollLoopLiveness
 
+    /// The copies' adaptive window, which the intake follows; nil: a fixed intake.
+    public let window: AdaptiveWindow?
+
+    /// - Parameter window: the adaptive window the processor's copies run in (its handler's):
+    ///   throttling narrows the intake and successes widen it again.
     public init(queue: any MessageQueue, processor: MessageProcessor, configuration: Configuration, logger: Logger,
-                liveness: PollLoopLiveness = PollLoopLiveness()) {
+                window: AdaptiveWindow? = nil, liveness: PollLoopLiveness = PollLoopLiveness()) {
+        self.window = window
         self.queue = queue
         self.processor = processor
         self.configuration = configuration
@@ -50,7 +56,7 @@ public struct Worker: Service {
     /// once every in-flight batch has finished, or has been cancelled with the worker's task.
     public func run() async {
         let permits = AsyncPermits(configuration.concurrency)
-        processor.handler.window?.drive(permits)  // throttling narrows the intake; successes widen it again
+        window?.drive(permits)  // throttling narrows the intake; successes widen it again
         let inFlight = InFlightCount()
         let visibility = await visibilityTimeout()
         let deleter = MessageDeleter(queue: queue, tally: processor.tally, logger: logger)
@@ -85,11 +91,6 @@ public struct Worker: Service {
         Task.isShuttingDownGracefully || Task.isCancelled || drained.isSet
     }
 
-    /// Sleeps for `duration`, returning early on graceful shutdown or cancellation.
-    static func pause(_ duration: Duration) async {
-        _ = try? await cancelWhenGracefulShutdown { try await Task.sleep(for: duration) }
-    }
-
     /// Receives batches and hands them to `intake` until shutdown (or, with `drain`, until the
     /// queue is empty and nothing is in flight).
     private func receiveLoop(drained: StopFlag, permits: AsyncPermits, inFlight: InFlightCount,
@@ -105,7 +106,7 @@ public struct Worker: Service {
             liveness.tick()
             // During an outage the held messages wait for the dependency; new ones would only wait too.
             if processor.health.outage != nil && permits.inUse > 0 {
-                await liveness.waiting("holding in-flight messages through a dependency outage") { await Self.pause(.milliseconds(250)) }
+                await liveness.waiting("holding in-flight messages through a dependency outage") { await GracefulPause.sleep(for: .milliseconds(250)) }
                 continue
             }
             // Wait for a worthwhile batch: receiving as each permit comes back would mean many
@@ -131,7 +132,7 @@ public struct Worker: Service {
                 logger.warning("receive failed; backing off", metadata: [
                     "error": "\(error)", "error_code": "\(error.failureCode)", "retry_in": "\(pause)",
                 ])
-                await Self.pause(pause)
+                await GracefulPause.sleep(for: pause)
                 continue
             }
             if Self.stopping(drained) && !batch.isEmpty {
@@ -153,7 +154,7 @@ public struct Worker: Service {
                 }
                 confirmingEmpty = false
                 // The rest is in flight here, or invisible elsewhere: look again shortly, not in a spin.
-                await Self.pause(.milliseconds(50))
+                await GracefulPause.sleep(for: .milliseconds(50))
                 continue
             }
             confirmingEmpty = false

@@ -90,15 +90,12 @@ public struct FinalizeProcess: Sendable {
                     try await s3.deleteObject(bucket: sourceBucket, key: object.key, ifMatch: condition)
                 }
             } catch {
-                throw MigrationError(step: .delete, key: object.key, code: error.failureCode, underlying: "\(error)",
-                                     failureClass: error.failureClass)
+                throw MigrationError.wrapping(error, step: .delete, key: object.key)
             }
             output("deleted \(source) (copy proven identical by \(evidence))")
             return .deleted
-        } catch let error as MigrationError {
-            throw error
         } catch {
-            throw MigrationError(step: .check, key: object.key, code: error.failureCode, underlying: "\(error)", failureClass: error.failureClass)
+            throw MigrationError.wrapping(error, step: .check, key: object.key)
         }
     }
 }

@@ -57,10 +57,8 @@ public struct RollbackProcess: Sendable {
                                      underlying: "s3://\(sourceBucket)/\(sourceKey) no longer exists; its rows stay at \(destinationPath)")
             }
             conflict = try await newerDestination(source: source, sourceKey: sourceKey, destination: heads.1, destinationKey: destinationPath)
-        } catch let error as MigrationError {
-            throw error
         } catch {
-            throw MigrationError(step: .check, key: sourceKey, code: error.failureCode, underlying: "\(error)", failureClass: error.failureClass)
+            throw MigrationError.wrapping(error, step: .check, key: sourceKey)
         }
         if let conflict {
             output("kept rows at \(destinationPath): \(conflict)")
@@ -75,7 +73,7 @@ public struct RollbackProcess: Sendable {
         do {
             outcome = try await retry.run { try await repointer.repoint(from: destinationPath, to: sourceKey) }
         } catch {
-            throw MigrationError(step: .update, key: sourceKey, code: error.failureCode, underlying: "\(error)", failureClass: error.failureClass)
+            throw MigrationError.wrapping(error, step: .update, key: sourceKey)
         }
         switch outcome {
         case .updated(let rows): return .repointedBack(rows: rows)

@@ -90,11 +90,8 @@ public final class Runtime: Sendable {
     ///
     /// - Parameter pathIndexed: whether the path column has an index; without one, updates wait a
     ///   few milliseconds to form larger batches, since each statement scans the table.
-    /// - Parameters:
-    ///   - ledger: where each object's outcome is recorded (`--ledger`).
-    ///   - window: the in-flight window that throttling narrows (AIMD); nil keeps it fixed.
-    public func handler(pathIndexed: Bool = true, ledger: (any MigrationLedger)? = nil,
-                        window: AdaptiveWindow? = nil) throws -> MigrationHandler {
+    /// - Parameter window: the in-flight window that throttling narrows (AIMD); nil keeps it fixed.
+    public func handler(pathIndexed: Bool = true, window: AdaptiveWindow? = nil) throws -> MigrationHandler {
         let copier = S3ObjectCopier(
             client: try s3(), sourceBucket: try settings.bucket(.sourceBucket),
             destinationBucket: try settings.bucket(.destinationBucket),
@@ -104,7 +101,7 @@ public final class Runtime: Sendable {
         return MigrationHandler(
             mapper: try settings.keyMapper(), copier: copier,
             repointer: Self.repointer(database, try pathTargets(), back: false, linger: pathIndexed ? .zero : .milliseconds(10)),
-            retry: retry, logger: logger, ledger: ledger, window: window)
+            retry: retry, logger: logger, window: window)
     }
 
     /// The batched repointer over every target: source values to destination values, or (`back`,

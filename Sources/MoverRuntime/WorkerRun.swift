@@ -66,11 +66,11 @@ public final class WorkerRun: Service {
         try await runtime.checkDatabase(tolerateOutage: true)
         let pathIndexed = await runtime.checkPathIndex(create: options.createIndex)
         if Task.isShuttingDownGracefully { return nil }
+        let window = options.adaptive ? AdaptiveWindow(maximum: options.worker.concurrency) : nil
         let processor = MessageProcessor(sourceBucket: try runtime.settings.bucket(.sourceBucket),
-                                         handler: try runtime.handler(pathIndexed: pathIndexed, ledger: options.ledger,
-                                                                      window: options.adaptive ? AdaptiveWindow(maximum: options.worker.concurrency) : nil),
-                                         tally: tally, logger: logger, rowWait: options.rowWait)
+                                         handler: try runtime.handler(pathIndexed: pathIndexed, window: window),
+                                         tally: tally, ledger: options.ledger, logger: logger, rowWait: options.rowWait)
         return Worker(queue: SQSMessageQueue(client: sqs, queueURL: queueURL), processor: processor,
-                      configuration: options.worker, logger: logger, liveness: liveness)
+                      configuration: options.worker, logger: logger, window: window, liveness: liveness)
     }
 }

@@ -133,20 +133,18 @@ struct BackfillCommand: AsyncParsableCommand {
             let sqs = try runtime.sqs()
             _ = try await sqs.queueAttributes(queueURL: queueURL, names: ["QueueArn"])
             let enqueuer = BackfillEnqueuer(sqs: sqs, queueURL: queueURL, sourceBucket: sourceBucket, mapper: mapper)
-            process = { try await enqueuer.process($0) }
+            process = { object, _ in try await enqueuer.process(object) }
         }
         if !enqueue || fromRows { try await runtime.checkDatabase() }
         if !enqueue {
             if dryRun {
                 let planner = DryRunPlanner(database: runtime.database, targets: try runtime.pathTargets(), mapper: mapper,
                                             sourceBucket: sourceBucket, destinationBucket: destinationBucket) { print($0) }
-                process = { try await planner.process($0) }
+                process = { object, _ in try await planner.process(object) }
             } else {
                 pathIndexed = await runtime.checkPathIndex(create: createIndex)
             }
         }
-        let handler: MigrationHandler = enqueue ? Self.unusedHandler(mapper: mapper, logger: logger) : try runtime.handler(pathIndexed: pathIndexed, ledger: ledger,
-                                                                                                 window: adaptiveConcurrency ? AdaptiveWindow(maximum: concurrency) : nil)
         let listed: any SourceLister = if let manifest {
             try await runtime.manifestLister(manifest)
         } else if fromRows {
@@ -155,26 +153,23 @@ struct BackfillCommand: AsyncParsableCommand {
         } else {
             S3SourceLister(client: s3, bucket: sourceBucket, prefix: mapper.sourceListPrefix)
         }
-        let lister = process == nil ? try runtime.scanningDestination(listed, mapper: mapper) : listed
+        // Each mode builds what it uses: only the migration has a handler, a window and a ledger.
+        let hold = OutageHold(logger: logger)
+        var window: AdaptiveWindow?
+        let lister: any SourceLister
+        let work: Backfill.Process
+        if let process {
+            (work, lister) = (process, listed)
+        } else {
+            window = adaptiveConcurrency ? AdaptiveWindow(maximum: concurrency) : nil
+            work = Backfill.migrating(try runtime.handler(pathIndexed: pathIndexed, window: window), hold: hold)
+            lister = try runtime.scanningDestination(listed, mapper: mapper)
+        }
         let backfill = Backfill(
-            lister: lister, listingParallelism: listParallel ?? 4,
-            handler: handler, tally: MigrationTally(), concurrency: concurrency, maxRate: maxRate, process: process,
+            lister: lister, listingParallelism: listParallel ?? 4, process: work, retry: runtime.retry, window: window,
+            tally: MigrationTally(), ledger: ledger, concurrency: concurrency, hold: hold, maxRate: maxRate,
             onFailure: BackfillExecution.onFailure(report), onOutcome: BackfillExecution.onOutcome(report),
             shard: try settings.shard(explicit: shard, shards: shards), logger: logger)
         return (runtime, backfill)
     }
-
-    /// The handler slot is unused when `--enqueue` replaces the migration.
-    private static func unusedHandler(mapper: KeyMapper, logger: Logger) -> MigrationHandler {
-        MigrationHandler(mapper: mapper, copier: UnusedPort(), repointer: UnusedPort(), logger: logger)
-    }
-}
-
-/// Stands in for ports that a mode never calls.
-private struct UnusedPort: ObjectCopier, PathRepointer {
-    func copy(sourceKey: String, destinationKey: String, hints: SourceHints) async throws -> CopyOutcome {
-        preconditionFailure("not used in this mode")
-    }
-    func destinationExists(_ key: String) async throws -> Bool { preconditionFailure("not used in this mode") }
-    func repoint(from oldPath: String, to newPath: String) async throws -> RepointOutcome { preconditionFailure("not used in this mode") }
 }

@@ -49,8 +49,8 @@ enum BackfillExecution {
             let settings = try options.settings()
             let runtime = try Runtime(settings: settings, logger: logger)
             let (lister, process) = try await make(runtime, settings)
-            let backfill = Backfill(lister: lister, handler: try runtime.handler(), tally: MigrationTally(), concurrency: concurrency,
-                                    process: process, onFailure: onFailure(report), onOutcome: onOutcome(report), logger: logger)
+            let backfill = Backfill(lister: lister, process: process, retry: runtime.retry, tally: MigrationTally(), concurrency: concurrency,
+                                    hold: OutageHold(logger: logger), onFailure: onFailure(report), onOutcome: onOutcome(report), logger: logger)
             return (runtime, backfill)
         }
         defer { runtime.shutdown() }

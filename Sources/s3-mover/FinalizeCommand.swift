@@ -50,7 +50,7 @@ struct FinalizeCommand: AsyncParsableCommand {
             let process = try await runtime.finalizeProcess(delete: yes, keepUnproven: keepUnproven) { print($0) }
             let lister = S3SourceLister(client: try runtime.s3(), bucket: try settings.bucket(.sourceBucket),
                                         prefix: try settings.keyMapper().sourceListPrefix)
-            return (lister, { try await process.process($0) })
+            return (lister, { object, _ in try await process.process(object) })
         }
     }
 }

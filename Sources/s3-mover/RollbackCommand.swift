@@ -41,7 +41,7 @@ struct RollbackCommand: AsyncParsableCommand {
             let targets = try runtime.pathTargets()
             let lister = RowSourceLister(database: runtime.database, targets: targets, format: targets.destinationFormat,
                                          keyPrefix: try settings.keyMapper().destinationListPrefix)
-            return (lister, { try await process.process($0) })
+            return (lister, { object, _ in try await process.process(object) })
         }
     }
 }

@@ -28,8 +28,9 @@ import TestSupport
     func backfill(_ lister: any SourceLister, _ copier: MemoryCopier, _ table: MemoryTable, concurrency: Int = 8) -> Backfill {
         let logger = Logger(label: "test")
         let handler = MigrationHandler(mapper: KeyMapper(), copier: copier, repointer: table, retry: .fast, logger: logger)
-        return Backfill(lister: lister, handler: handler, tally: MigrationTally(), concurrency: concurrency,
-                        hold: OutageHold(maxHold: .seconds(60), backoffCap: .milliseconds(10), logger: logger), logger: logger)
+        let hold = OutageHold(maxHold: .seconds(60), backoffCap: .milliseconds(10), logger: logger)
+        return Backfill(lister: lister, process: Backfill.migrating(handler, hold: hold), retry: .fast, tally: MigrationTally(),
+                        concurrency: concurrency, hold: hold, logger: logger)
     }
 
     @Test func migratesEveryPage() async {
@@ -133,13 +134,11 @@ import TestSupport
     func run(_ lister: SortedLister, listers: Int = 8, failing: String? = nil, startAfter: String? = nil) async -> (Backfill.Result, [String]) {
         let logger = Logger(label: "test")
         let seen = Mutex<[String]>([])
-        let handler = MigrationHandler(mapper: KeyMapper(), copier: MemoryCopier(), repointer: MemoryTable(rows: []), retry: .fast, logger: logger)
-        let backfill = Backfill(lister: lister, listingParallelism: listers, handler: handler, tally: MigrationTally(), concurrency: 16,
-                                process: { object in
+        let backfill = Backfill(lister: lister, listingParallelism: listers, process: { object, _ in
                                     seen.withLock { $0.append(object.key) }
                                     if object.key == failing { throw TestError.permanent }
                                     return .migrated(rows: 1)
-                                }, logger: logger)
+                                }, retry: .fast, tally: MigrationTally(), concurrency: 16, hold: OutageHold(logger: logger), logger: logger)
         let result = await backfill.run(startAfter: startAfter)
         return (result, seen.withLock { $0 })
     }
