@@ -1,4 +1,5 @@
 import FoundationEssentials
+import TextSupport
 
 /// Region and endpoints resolved as the AWS SDKs resolve them, from an injected environment.
 public struct AWSEnvironment: Sendable {

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import TextSupport
 
 /// The shared `credentials` and `config` files, merged per profile as the AWS SDKs merge them.
 ///

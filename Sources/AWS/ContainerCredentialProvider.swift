@@ -1,5 +1,6 @@
 public import CurlHTTP
 import FoundationEssentials
+import TextSupport
 
 /// Credentials from a container credentials endpoint: EKS Pod Identity
 /// (`AWS_CONTAINER_CREDENTIALS_FULL_URI` + `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE`) or ECS

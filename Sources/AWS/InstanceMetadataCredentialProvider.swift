@@ -1,4 +1,5 @@
 public import CurlHTTP
+import TextSupport
 
 /// Credentials of the EC2 instance profile, through IMDSv2: a session token from
 /// `PUT /latest/api/token`, then the role name and its credentials under

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import TextSupport
 
 /// Role credentials for a web identity token file, as EKS IRSA provides:
 /// `AWS_ROLE_ARN` + `AWS_WEB_IDENTITY_TOKEN_FILE` (+ `AWS_ROLE_SESSION_NAME`), or a profile's

@@ -1,4 +1,5 @@
 internal import CLibXML2
+import TextSupport
 
 /// A parsed XML element: name (namespace dropped), text and child elements.
 ///

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import TextSupport
 
 /// Reads a `.env` file: `KEY=value` lines, `#` comments, optional `export `, and single or
 /// double quotes around values.

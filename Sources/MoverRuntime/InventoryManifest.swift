@@ -1,5 +1,6 @@
 import AWS
 import StrictJSON
+import TextSupport
 
 /// What `backfill --manifest` reads: an S3 Inventory report (`manifest.json` and the
 /// gzip-compressed CSV files it names), or a plain CSV of `bucket,key[,versionId]` as S3 Batch

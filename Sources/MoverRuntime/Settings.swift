@@ -3,6 +3,7 @@ public import CurlHTTP
 public import Logging
 public import MoverCore
 public import Postgres
+import TextSupport
 
 /// The resolved configuration of one run. Flags win over the environment, which wins over
 /// `.env`; each command asks only for the settings it needs.

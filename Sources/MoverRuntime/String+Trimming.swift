@@ -1,7 +1,0 @@
-extension StringProtocol {
-    /// The string without leading and trailing whitespace (and newlines).
-    func trimmingWhitespace() -> String {
-        guard let first = firstIndex(where: { !$0.isWhitespace }), let last = lastIndex(where: { !$0.isWhitespace }) else { return "" }
-        return String(self[first...last])
-    }
-}
