@@ -91,7 +91,8 @@ public enum RetryTable {
         "CredentialsEndpointError", "CredentialsEndpointUnreachable", "InvalidIdentityToken", "STSUnreachable", "TooManyOpenFiles",
         "connection failed", "authentication failed", "connection lost", "statement failed", "client shut down",
         "timed out", "could not connect", "out of file descriptors", "engine shut down", "invalid request", "response too large",
-        "transfer failed",
+        "transfer failed", "InvalidSetting", "InvalidAWSSetting", "InvalidManifest", "InvalidGzip", "InvalidJSON", "InvalidXML",
+        "MetricsPortUnavailable", "DatabaseUnreachable", "NoSuchColumn",
     ]
 
     /// SQS's query-protocol codes carry a prefix (`AWS.SimpleQueueService.OverLimit`); the table

@@ -1,7 +1,9 @@
 public import AWS
 public import CurlHTTP
+public import Gzip
 public import MoverCore
 public import Postgres
+public import StrictJSON
 
 // Every error type the adapters throw, classified by the one table (`RetryTable`), and coded
 // with a code from a bounded set: a failure's code becomes a metric label and a tally key.
@@ -52,4 +54,36 @@ extension CredentialError: ClassifiedError {
     /// Unreachable credential endpoints and 5xx answers are outages; a refused role is not.
     public var failureClass: FailureClass { isTransient ? .outage : .permanent }
     public var failureCode: String { RetryTable.boundedCode(code) }
+}
+
+// Errors of input or configuration: permanent, each with a code of its own.
+
+extension AWSConfigurationError: ClassifiedError {
+    public var failureClass: FailureClass { .permanent }
+    public var failureCode: String { "InvalidAWSSetting" }
+}
+
+extension SettingsError: ClassifiedError {
+    public var failureClass: FailureClass { .permanent }
+    public var failureCode: String { "InvalidSetting" }
+}
+
+extension ManifestError: ClassifiedError {
+    public var failureClass: FailureClass { .permanent }
+    public var failureCode: String { "InvalidManifest" }
+}
+
+extension GzipError: ClassifiedError {
+    public var failureClass: FailureClass { .permanent }
+    public var failureCode: String { "InvalidGzip" }
+}
+
+extension JSONParser.Failure: ClassifiedError {
+    public var failureClass: FailureClass { .permanent }
+    public var failureCode: String { "InvalidJSON" }
+}
+
+extension RuntimeError: ClassifiedError {
+    public var failureClass: FailureClass { .permanent }
+    public var failureCode: String { code }
 }

@@ -128,9 +128,11 @@ public final class Runtime: Sendable {
                 return
             } catch let error as PostgresError where error.code == .connectionFailed || error.code == .authenticationFailed {
                 throw RuntimeError(
-                    "cannot connect to PostgreSQL with DB_CONN_STRING '\(ConnectionString.redacted(try settings.connectionString()))': \(error.message)")
+                    "cannot connect to PostgreSQL with DB_CONN_STRING '\(ConnectionString.redacted(try settings.connectionString()))': \(error.message)",
+                    code: "DatabaseUnreachable")
             } catch let error as PostgresError where error.sqlState == "42P01" || error.sqlState == "42703" {
-                throw RuntimeError("\(table.table).\(table.column) does not exist (check DB_TARGETS, or DB_TABLE and DB_PATH_COLUMN): \(error.message)")
+                throw RuntimeError("\(table.table).\(table.column) does not exist (check DB_TARGETS, or DB_TABLE and DB_PATH_COLUMN): \(error.message)",
+                                   code: "NoSuchColumn")
             }
         }
     }
@@ -217,5 +219,10 @@ public final class Runtime: Sendable {
 /// A failure worth one clear line to the operator.
 public struct RuntimeError: Error, Sendable, CustomStringConvertible {
     public var description: String
-    public init(_ description: String) { self.description = description }
+    /// What went wrong, for metrics and reports (`DatabaseUnreachable`, `NoSuchColumn`).
+    public var code: String
+    public init(_ description: String, code: String) {
+        self.description = description
+        self.code = code
+    }
 }

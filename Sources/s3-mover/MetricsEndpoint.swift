@@ -1,7 +1,7 @@
 import Logging
-import MoverCore
+public import MoverCore
 import MoverRuntime
-import Observability
+public import Observability
 import ServiceLifecycle
 
 /// `/metrics`, `/healthz` and `/readyz`, when METRICS_PORT (or --metrics-port) is set: the
@@ -46,4 +46,10 @@ struct MetricsEndpoint {
             await server.shutdown()
         }
     }
+}
+
+extension ObservabilityError: ClassifiedError {
+    /// The port is taken or not ours to bind: a setting to change, not a failure to retry.
+    public var failureClass: FailureClass { .permanent }
+    public var failureCode: String { "MetricsPortUnavailable" }
 }
