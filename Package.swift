@@ -76,7 +76,7 @@ let package = Package(
 
         // MARK: Adapters, settings and the commands' logic.
         .target(name: "MoverRuntime", dependencies: [
-            "MoverCore", "AWS", "Postgres", "CurlHTTP", "StrictJSON", "TextSupport",
+            "MoverCore", "AWS", "Postgres", "CurlHTTP", "StrictJSON", "Gzip", "TextSupport",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
