@@ -92,75 +92,70 @@ public struct Worker: Service {
     }
 
     /// Receives batches and hands them to `intake` until shutdown (or, with `drain`, until the
-    /// queue is empty and nothing is in flight).
+    /// queue is empty and nothing is in flight). What to do next is the state machine's
+    /// decision (``ReceiveLoopStateMachine``); this loop only carries it out.
     private func receiveLoop(drained: StopFlag, permits: AsyncPermits, inFlight: InFlightCount,
                              intake: AsyncStream<[QueueMessage]>.Continuation) async {
-        var failedReceives = 0
-        // Draining polls without waiting, so the end is noticed at once rather than after a long
-        // poll that started while the last messages were still in flight. An empty short poll
-        // proves little on SQS (it samples a subset of servers), so the end is confirmed by one
-        // long poll before the worker exits.
-        var confirmingEmpty = false
-        while !Self.stopping(drained) {
-            let wait = configuration.drain ? (confirmingEmpty ? 1 : 0) : configuration.waitSeconds
+        var machine = ReceiveLoopStateMachine(drain: configuration.drain, waitSeconds: configuration.waitSeconds,
+                                              receivers: configuration.receivers)
+        rounds: while true {
             liveness.tick()
-            // During an outage the held messages wait for the dependency; new ones would only wait too.
-            if processor.health.outage != nil && permits.inUse > 0 {
-                await liveness.waiting("holding in-flight messages through a dependency outage") { await GracefulPause.sleep(for: .milliseconds(250)) }
-                continue
+            let granted: Int
+            switch machine.nextRound(stopping: Self.stopping(drained), outage: processor.health.outage != nil,
+                                     permitsInUse: permits.inUse, permitLimit: permits.limit) {
+            case .stop:
+                break rounds
+            case .hold(let pause):
+                await liveness.waiting("holding in-flight messages through a dependency outage") { await GracefulPause.sleep(for: pause) }
+                continue rounds
+            case .acquire(let least, let most):
+                granted = await liveness.waiting { await permits.acquire(atLeast: least, upTo: most) }
             }
-            // Wait for a worthwhile batch: receiving as each permit comes back would mean many
-            // small receives, and every ReceiveMessage costs the queue the same whatever it
-            // returns. Half the capacity is the most it waits for, so a few slow messages never
-            // stop the intake.
-            // Each loop asks for its share of the limit (which the adaptive window may lower),
-            // so that one long poll does not hold every permit while the others wait.
-            let share = max(1, min(10, permits.limit / configuration.receivers))
-            let granted = await liveness.waiting { await permits.acquire(atLeast: min(share, max(1, permits.limit / 2)), upTo: share) }
-            if Self.stopping(drained) { permits.release(granted); break }
+            guard case .receive(let maxMessages, let wait) = machine.granted(granted, stopping: Self.stopping(drained)) else {
+                permits.release(granted)
+                break rounds
+            }
             let batch: [QueueMessage]
             do {
                 batch = try await cancelWhenGracefulShutdown { [queue] in
-                    try await queue.receive(maxMessages: granted, waitSeconds: wait)
+                    try await queue.receive(maxMessages: maxMessages, waitSeconds: wait)
                 }
-                failedReceives = 0
             } catch {
                 permits.release(granted)
-                if Self.stopping(drained) { break }
-                failedReceives += 1
-                let pause = Backoff(initial: .milliseconds(400), cap: .seconds(20), jitter: 1...1).delay(attempt: failedReceives)
+                guard case .backOff(let pause) = machine.receiveFailed(stopping: Self.stopping(drained)) else { break rounds }
                 logger.warning("receive failed; backing off", metadata: [
                     "error": "\(error)", "error_code": "\(error.failureCode)", "retry_in": "\(pause)",
                 ])
                 await GracefulPause.sleep(for: pause)
-                continue
+                continue rounds
             }
-            if Self.stopping(drained) && !batch.isEmpty {
-                // Received as shutdown began: give them straight back.
-                permits.release(granted)
+            switch machine.received(count: batch.count, granted: granted, stopping: Self.stopping(drained), inFlight: inFlight.count) {
+            case .dispatch(let unused):
+                permits.release(unused)
+                processor.tally.recordMessages(received: batch.count)
+                inFlight.started()
+                intake.yield(batch)
+            case .giveBack(let all):
+                permits.release(all)
                 for message in batch { try? await queue.release(message) }
-                break
-            }
-            permits.release(granted - batch.count)
-            if batch.isEmpty {
-                guard configuration.drain else { continue }
-                if inFlight.count == 0, await queueIsEmpty(), inFlight.count == 0 {
-                    if confirmingEmpty {
-                        drained.set()
-                        break
-                    }
-                    confirmingEmpty = true
-                    continue
+                break rounds
+            case .poll(let all):
+                permits.release(all)
+            case .pause(let all, let pause):
+                permits.release(all)
+                await GracefulPause.sleep(for: pause)
+            case .checkDepth(let all):
+                permits.release(all)
+                switch machine.depth(empty: await queueIsEmpty(), inFlight: inFlight.count) {
+                case .drained:
+                    drained.set()
+                    break rounds
+                case .poll:
+                    continue rounds
+                case .pause(let pause):
+                    await GracefulPause.sleep(for: pause)
                 }
-                confirmingEmpty = false
-                // The rest is in flight here, or invisible elsewhere: look again shortly, not in a spin.
-                await GracefulPause.sleep(for: .milliseconds(50))
-                continue
             }
-            confirmingEmpty = false
-            processor.tally.recordMessages(received: batch.count)
-            inFlight.started()
-            intake.yield(batch)
         }
     }
 
