@@ -50,6 +50,9 @@ public final class AdaptiveWindow: Sendable {
     /// attempt halves the limit (unless it started before the last halving), gives its slot back
     /// and is tried again after a jittered backoff (50 ms doubling to 2 s), up to
     /// ``maximumThrottledAttempts`` times: the window, not the retry budget, absorbs throttling.
+    /// The pause before a throttled attempt is tried again: 50 ms doubling to 2 s, full jitter.
+    static let throttledBackoff = Backoff(initial: .milliseconds(50), cap: .seconds(2), jitter: 0...1)
+
     public func run<T>(_ attempt: () async throws -> T) async throws -> T {
         var throttledAttempts = 0
         while true {
@@ -66,8 +69,7 @@ public final class AdaptiveWindow: Sendable {
                 throttled(startedIn: generation)
                 throttledAttempts += 1
                 guard throttledAttempts < Self.maximumThrottledAttempts, !Task.isCancelled else { throw error }
-                let ceiling = min(Duration.seconds(2), .milliseconds(50) * (1 << min(throttledAttempts - 1, 10)))
-                try await Task.sleep(for: ceiling * Double.random(in: 0...1))
+                try await Task.sleep(for: Self.throttledBackoff.delay(attempt: throttledAttempts))
             }
         }
     }

@@ -1,8 +1,8 @@
 /// A capped exponential schedule: `initial`, twice that, four times… never above `cap`, each
 /// pause scaled by a random factor in `jitter` so that many waiters do not wake in step.
 ///
-/// The one schedule behind every wait that is not a request retry (those follow
-/// ``RetryPolicy``'s AWS-standard full jitter): outage holds, receive failures, and row waits.
+/// The one schedule behind every wait: request retries (``RetryPolicy``, AWS-standard full
+/// jitter), the adaptive window's throttled attempts, outage holds, receive failures and row waits.
 public struct Backoff: Sendable, Hashable {
     /// The first pause (before jitter).
     public var initial: Duration

@@ -27,9 +27,12 @@ public struct RetryPolicy: Sendable {
     /// The pause before retry number `retry` (1 for the first retry): a uniform random value in
     /// `[0, min(maxDelay, base × 2^(retry-1))]`.
     public func delay(beforeRetry retry: Int, after failure: FailureClass, random: Double = Double.random(in: 0...1)) -> Duration {
-        let base = failure == .throttled ? throttledBaseDelay : baseDelay
-        let ceiling = min(maxDelay, base * (1 << min(max(retry - 1, 0), 20)))
-        return ceiling * random
+        backoff(after: failure).delay(attempt: retry, random: random)
+    }
+
+    /// The schedule for a failure of this class: full jitter over the base doubling to ``maxDelay``.
+    public func backoff(after failure: FailureClass) -> Backoff {
+        Backoff(initial: failure == .throttled ? throttledBaseDelay : baseDelay, cap: maxDelay, jitter: 0...1)
     }
 
     /// Runs `operation`, retrying transient and throttled failures within the attempt and quota budget.
