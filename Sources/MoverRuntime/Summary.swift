@@ -56,26 +56,55 @@ public enum Summary {
     }
 
     public static func reportLine(_ result: Backfill.Result, elapsed: Duration, mode: Mode = .migrate) -> [String: JSONValue] {
-        let tally = result.tally
+        var line = json(result.tally, elapsed: elapsed, listed: result.listed, mode: mode, succeeded: succeeded(result, mode: mode))
+        if let resume = result.resumePoint { line["resume_point"] = .string(resume) }
+        if let error = result.listingError { line["listing_error"] = .string(error) }
+        return line
+    }
+
+    /// A run's tally as one JSON object (`--json`, and `--report`'s summary line): every count,
+    /// the skips by reason, the failures by code.
+    public static func json(_ tally: MigrationTally.Snapshot, elapsed: Duration, listed: Int?, mode: Mode = .migrate,
+                            succeeded: Bool) -> [String: JSONValue] {
         func number(_ value: Int) -> JSONValue { .number(Double(value)) }
         var line: [String: JSONValue] = [
-            "type": .string("summary"), "listed": number(result.listed), "migrated": number(tally.migrated),
+            "type": .string("summary"), "migrated": number(tally.migrated),
             "rows_updated": number(tally.rowsUpdated), "already_migrated": number(tally.alreadyMigrated),
             "copied_without_row": number(tally.copiedWithoutRow), "enqueued": number(tally.enqueued),
-            "planned": number(tally.planned), "skipped": number(tally.skippedTotal), "failed": number(tally.failed),
+            "planned": number(tally.planned), "planned_rows": number(tally.plannedRows),
+            "skipped": number(tally.skippedTotal),
+            "skipped_by_reason": .object(Dictionary(uniqueKeysWithValues: tally.skipped.map { ($0.key.rawValue, number($0.value)) })),
+            "failed": number(tally.failed),
             "elapsed_seconds": .number(elapsed.seconds),
-            "succeeded": .bool(succeeded(result, mode: mode)),
+            "succeeded": .bool(succeeded),
             "conflicts": number(tally.conflicts),
             "failed_by_code": .object(tally.failedByCode.mapValues(number)),
         ]
-        if mode == .finalize {
+        if let listed { line["listed"] = number(listed) }
+        switch mode {
+        case .migrate:
+            if tally.messagesReceived > 0 {
+                line["messages_received"] = number(tally.messagesReceived)
+                line["messages_deleted"] = number(tally.messagesDeleted)
+                line["messages_kept"] = number(tally.messagesKept)
+                line["malformed_messages"] = number(tally.malformedMessages)
+            }
+        case .rollback:
+            line["repointed_back"] = number(tally.repointedBack)
+            line["rows_repointed_back"] = number(tally.rowsRepointedBack)
+        case .finalize:
             line["deleted"] = number(tally.deleted)
             line["would_delete"] = number(tally.wouldDelete)
             line["kept"] = number(tally.kept)
         }
-        if let resume = result.resumePoint { line["resume_point"] = .string(resume) }
-        if let error = result.listingError { line["listing_error"] = .string(error) }
         return line
+    }
+
+    /// A JSON object as pretty-printed text with sorted keys (`--json`).
+    public static func text(_ object: [String: JSONValue]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(object)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 
     /// The lines of a verification report.
@@ -106,11 +135,7 @@ public enum Summary {
     }
 
     /// ``json(_:)`` as pretty-printed text with sorted keys.
-    public static func jsonText(_ report: Verifier.Report) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(json(report))).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-    }
+    public static func jsonText(_ report: Verifier.Report) -> String { text(json(report)) }
 
     public static func lines(_ report: Verifier.Report) -> [String] {
         var lines = [

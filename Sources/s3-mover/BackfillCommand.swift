@@ -77,6 +77,10 @@ struct BackfillCommand: AsyncParsableCommand {
     @Option(help: "Write each failed object and the summary to this file as JSON lines.")
     var report: String?
 
+    @Flag(help: ArgumentHelp("Print the summary as one JSON object instead of lines.",
+                             discussion: "Every count, the skips by reason, the failures by code and \"succeeded\"; the same object as --report's summary line. Lines about single objects go to stderr. The exit code is the same."))
+    var json = false
+
     @Option(help: ArgumentHelp("Append one JSON line per object handled to this file (the audit trail).",
                                discussion: "Each line: time, source_key, source_version, source_etag, size, destination_key, destination_etag, rows, outcome (migrated, already-migrated, copied-no-row, conflict, skipped, failed) and reason."))
     var ledger: String?
@@ -113,7 +117,7 @@ struct BackfillCommand: AsyncParsableCommand {
         let (runtime, backfill) = try await Failure.guarding { try await prepare(logger: logger, report: report, ledger: ledger) }
         defer { runtime.shutdown() }
         try await BackfillExecution.run(backfill, runtime: runtime, startAfter: startAfter, report: report,
-                                        interactive: !dryRun, logger: logger)
+                                        interactive: !dryRun, json: json, logger: logger)
     }
 
     /// Validates settings, checks the dependencies and builds the run.
@@ -139,7 +143,8 @@ struct BackfillCommand: AsyncParsableCommand {
         if !enqueue {
             if dryRun {
                 let planner = DryRunPlanner(database: runtime.database, targets: try runtime.pathTargets(), mapper: mapper,
-                                            sourceBucket: sourceBucket, destinationBucket: destinationBucket) { print($0) }
+                                            sourceBucket: sourceBucket, destinationBucket: destinationBucket,
+                                            output: BackfillExecution.perObject(json: json))
                 process = { object, _ in try await planner.process(object) }
             } else {
                 pathIndexed = await runtime.checkPathIndex(create: createIndex)

@@ -9,7 +9,7 @@ import Observability
 /// summary line and the resume point. Exits 1 unless every object succeeded.
 enum BackfillExecution {
     static func run(_ backfill: Backfill, runtime: Runtime, startAfter: String?, report: JSONLinesReport?,
-                    mode: Summary.Mode = .migrate, interactive: Bool, logger: Logger) async throws {
+                    mode: Summary.Mode = .migrate, interactive: Bool, json: Bool = false, logger: Logger) async throws {
         let metrics = try await Failure.guarding {
             try await MetricsEndpoint.startIfConfigured(runtime: runtime, queueURL: nil, liveness: {
                 HealthStatus(healthy: true, detail: "backfill running")
@@ -27,9 +27,13 @@ enum BackfillExecution {
         }
         guard let result = run.result else { throw ExitCode(1) }
         let elapsed = ContinuousClock.now - started
-        for line in Summary.lines(result.tally, elapsed: elapsed, listed: result.listed, mode: mode) { print(line) }
-        if let error = result.listingError { print("listing stopped early: \(error)") }
-        if !result.succeeded, let resume = result.resumePoint { print("resume with: --start-after '\(resume)'") }
+        if json {
+            print(Summary.text(Summary.reportLine(result, elapsed: elapsed, mode: mode)))
+        } else {
+            for line in Summary.lines(result.tally, elapsed: elapsed, listed: result.listed, mode: mode) { print(line) }
+            if let error = result.listingError { print("listing stopped early: \(error)") }
+            if !result.succeeded, let resume = result.resumePoint { print("resume with: --start-after '\(resume)'") }
+        }
         if let report {
             report.write(Summary.reportLine(result, elapsed: elapsed, mode: mode))
             report.close()
@@ -41,7 +45,7 @@ enum BackfillExecution {
     /// (`rollback`, `finalize`): `make` checks the dependencies and returns what to list and what
     /// to do with each entry.
     static func drive(_ options: SettingsOptions, report path: String?, concurrency: Int, startAfter: String?, mode: Summary.Mode,
-                      interactive: Bool,
+                      interactive: Bool, json: Bool,
                       make: (Runtime, Settings) async throws -> (lister: any SourceLister, process: Backfill.Process)) async throws {
         let logger = LogSetup.logger()
         let report = try path.map { path in try Failure.guardingSync { try JSONLinesReport(path: path) } }
@@ -54,7 +58,14 @@ enum BackfillExecution {
             return (runtime, backfill)
         }
         defer { runtime.shutdown() }
-        try await run(backfill, runtime: runtime, startAfter: startAfter, report: report, mode: mode, interactive: interactive, logger: logger)
+        try await run(backfill, runtime: runtime, startAfter: startAfter, report: report, mode: mode, interactive: interactive, json: json,
+                      logger: logger)
+    }
+
+    /// Where a command's line per object goes: stdout, or stderr when stdout carries `--json`.
+    static func perObject(json: Bool) -> @Sendable (String) -> Void {
+        if json { return { line in StandardError.write(line + "\n") } }
+        return { line in print(line) }
     }
 
     /// `--report`'s hook for conflicts and kept sources.

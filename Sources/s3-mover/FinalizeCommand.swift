@@ -38,16 +38,21 @@ struct FinalizeCommand: AsyncParsableCommand {
     @Option(help: "Write each failed or kept object and the summary (deleted, kept, conflicts) to this file as JSON lines.")
     var report: String?
 
+    @Flag(help: ArgumentHelp("Print the summary as one JSON object instead of lines.",
+                             discussion: "Every count, the skips by reason, the failures by code and \"succeeded\"; the same object as --report's summary line. Lines about single objects go to stderr. The exit code is the same."))
+    var json = false
+
     func validate() throws {
         guard deleteSource else { throw ValidationError("finalize needs --delete-source (the only finishing step so far)") }
         guard (1...4096).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 4096 (got \(concurrency))") }
     }
 
     func run() async throws {
-        if !yes { print("dry run: nothing is deleted without --yes") }
+        let perObject = BackfillExecution.perObject(json: json)
+        if !yes { perObject("dry run: nothing is deleted without --yes") }
         try await BackfillExecution.drive(settings, report: report, concurrency: concurrency, startAfter: startAfter, mode: .finalize,
-                                          interactive: false) { runtime, settings in
-            let process = try await runtime.finalizeProcess(delete: yes, keepUnproven: keepUnproven) { print($0) }
+                                          interactive: false, json: json) { runtime, settings in
+            let process = try await runtime.finalizeProcess(delete: yes, keepUnproven: keepUnproven, output: perObject)
             let lister = S3SourceLister(client: try runtime.s3(), bucket: try settings.bucket(.sourceBucket),
                                         prefix: try settings.keyMapper().sourceListPrefix)
             return (lister, { object, _ in try await process.process(object) })

@@ -30,14 +30,18 @@ struct RollbackCommand: AsyncParsableCommand {
     @Option(help: "Write each failed row's path and the summary to this file as JSON lines.")
     var report: String?
 
+    @Flag(help: ArgumentHelp("Print the summary as one JSON object instead of lines.",
+                             discussion: "Every count, the skips by reason, the failures by code and \"succeeded\"; the same object as --report's summary line. Lines about single objects go to stderr. The exit code is the same."))
+    var json = false
+
     func validate() throws {
         guard (1...4096).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 4096 (got \(concurrency))") }
     }
 
     func run() async throws {
         try await BackfillExecution.drive(settings, report: report, concurrency: concurrency, startAfter: startAfter, mode: .rollback,
-                                          interactive: !dryRun) { runtime, settings in
-            let process = try await runtime.rollbackProcess(dryRun: dryRun) { print($0) }
+                                          interactive: !dryRun, json: json) { runtime, settings in
+            let process = try await runtime.rollbackProcess(dryRun: dryRun, output: BackfillExecution.perObject(json: json))
             let targets = try runtime.pathTargets()
             let lister = RowSourceLister(database: runtime.database, targets: targets, format: targets.destinationFormat,
                                          keyPrefix: try settings.keyMapper().destinationListPrefix)

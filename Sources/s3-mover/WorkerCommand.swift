@@ -49,6 +49,10 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Seconds in-flight work may take after SIGTERM before it is abandoned (fits Kubernetes' default 30 s).")
     var shutdownGrace = 25
 
+    @Flag(help: ArgumentHelp("Print the summary at exit as one JSON object instead of lines.",
+                             discussion: "Every count, the skips by reason, the failures by code and the messages received, deleted and kept."))
+    var json = false
+
     func validate() throws {
         guard (1...4096).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 4096 (got \(concurrency))") }
         guard (0...20).contains(waitSeconds) else { throw ValidationError("--wait-seconds must be between 0 and 20 (got \(waitSeconds))") }
@@ -86,8 +90,11 @@ struct WorkerCommand: AsyncParsableCommand {
         try await Failure.guarding {
             try await runtime.run(run, alongside: metrics?.services ?? [], shutdownGrace: .seconds(shutdownGrace))
         }
-        for line in Summary.lines(run.tally.snapshot, elapsed: ContinuousClock.now - started) {
-            print(line)
+        let tally = run.tally.snapshot, elapsed = ContinuousClock.now - started
+        if json {
+            print(Summary.text(Summary.json(tally, elapsed: elapsed, listed: nil, succeeded: tally.failed == 0)))
+        } else {
+            Summary.lines(tally, elapsed: elapsed).forEach { print($0) }
         }
     }
 }

@@ -14,13 +14,11 @@ struct BackfillFlowTests {
         #expect(seeded.status == 0, "\(seeded.stderr)")
         #expect(try await fixture.paths().count == 40)
 
-        let before = try await fixture.run(["verify"])
-        #expect(before.status == 1)
-        #expect(before.stdout.contains("rows still at the source prefix:      40"))
+        let before = try await fixture.runJSON(["verify"])
+        #expect(before.status == 1 && before["rows_at_source_path"] == 40, "\(before)")
 
-        let backfill = try await fixture.run(["backfill"])
-        #expect(backfill.status == 0, "\(backfill.stdout)\(backfill.stderr)")
-        #expect(backfill.stdout.contains("migrated          40 (rows updated: 40)"))
+        let backfill = try await fixture.runJSON(["backfill"])
+        #expect(backfill.status == 0 && backfill["migrated"] == 40 && backfill["rows_updated"] == 40, "\(backfill)")
 
         let paths = try await fixture.paths()
         #expect(paths.count == 40 && paths.allSatisfy { $0.hasPrefix("avatar/avatar-") })
@@ -29,14 +27,12 @@ struct BackfillFlowTests {
         let original = try await fixture.s3.getObject(bucket: fixture.sourceBucket, key: "image/avatar-7.png")
         #expect(try await fixture.s3.getObject(bucket: fixture.destinationBucket, key: "avatar/avatar-7.png") == original)
 
-        let after = try await fixture.run(["verify"])
-        #expect(after.status == 0, "\(after.stdout)")
-        #expect(after.stdout.contains("migration complete"))
+        let after = try await fixture.runJSON(["verify"])
+        #expect(after.status == 0 && after.object["complete"] as? Bool == true, "\(after)")
 
         // A second run is a no-op, through the `--backfill` spelling.
-        let again = try await fixture.run(["--backfill"])
-        #expect(again.status == 0)
-        #expect(again.stdout.contains("already migrated  40"))
+        let again = try await fixture.runJSON(["--backfill"])
+        #expect(again.status == 0 && again["already_migrated"] == 40, "\(again)")
     }
 
     /// An index left INVALID by a killed `CREATE INDEX CONCURRENTLY` counts as missing, and
@@ -62,9 +58,8 @@ struct BackfillFlowTests {
     @Test func listingPaginates() async throws {
         let fixture = try await Fixture.make("pages", server: .rclone)
         #expect(try await fixture.run(["seed", "1105", "--concurrency", "128"]).status == 0)
-        let backfill = try await fixture.run(["backfill", "--concurrency", "128"])
-        #expect(backfill.status == 0, "\(backfill.stderr)")
-        #expect(backfill.stdout.contains("listed            1105"))
+        let backfill = try await fixture.runJSON(["backfill", "--concurrency", "128"])
+        #expect(backfill.status == 0 && backfill["listed"] == 1105, "\(backfill)")
         #expect(try await fixture.keys(in: fixture.destinationBucket).count == 1105)
         #expect(try await fixture.run(["verify"]).status == 0)
     }

@@ -50,9 +50,8 @@ struct ContentProofTests {
         try await Self.tampered(fixture)
         let report = FileManager.default.temporaryDirectory.appendingPathComponent("proof-\(UUID().uuidString).jsonl").path
         defer { try? FileManager.default.removeItem(atPath: report) }
-        let keep = try await fixture.run(["finalize", "--delete-source", "--yes", "--keep-unproven"])
-        #expect(keep.status == 1, "\(keep.stdout)\(keep.stderr)")
-        #expect(keep.stdout.contains("kept              2 (unproven=2)"), "\(keep.stdout)")
+        let keep = try await fixture.runJSON(["finalize", "--delete-source", "--yes", "--keep-unproven"])
+        #expect(keep.status == 1 && keep["kept"] == 2 && keep["skipped_by_reason", "unproven"] == 2, "\(keep)")
         #expect(try await fixture.keys(in: fixture.sourceBucket).count == 2)
 
         let real = try await fixture.run(["finalize", "--delete-source", "--yes", "--report", report])

@@ -101,9 +101,8 @@ struct CutoverCorrectnessTests {
         // v1's event again: a redelivery after a failure, or out of order.
         let late = #"{"Records":[{"eventVersion":"2.1","eventSource":"aws:s3","eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"\#(fixture.sourceBucket)"},"object":{"key":"image/v.png","size":11,"eTag":\#(v1.eTag ?? "\"\""),"versionId":"\#(v1.versionId ?? "")"}}}]}"#
         try await fixture.sqs.sendMessage(queueURL: queue, body: late)
-        let result = try await fixture.run(["worker", "--drain"])
-        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-        #expect(result.stdout.contains("superseded=1"), "\(result.stdout)")
+        let result = try await fixture.runJSON(["worker", "--drain"])
+        #expect(result.status == 0 && result["skipped_by_reason", "superseded"] == 1, "\(result)")
         #expect(try await fixture.s3.getObject(bucket: fixture.destinationBucket, key: "avatar/v.png") == Array("version two".utf8))
         #expect(try await fixture.paths() == ["avatar/v.png"])
         #expect(try await fixture.depth(queue) == 0)
@@ -168,7 +167,7 @@ struct CutoverCorrectnessTests {
 
         // ROW_WAIT_SECONDS=8 covers four visibility timeouts of 2 s: only the heartbeat keeps the
         // message from a second and third receive (and the dead-letter queue).
-        let worker = Task { try await fixture.run(["worker", "--drain"], overriding: ["ROW_WAIT_SECONDS": "8"]) }
+        let worker = Task { try await fixture.runJSON(["worker", "--drain"], overriding: ["ROW_WAIT_SECONDS": "8"]) }
         // The application commits its row only after the copy exists: after the worker first looked.
         try await waitUntil("the copy exists") {
             try await fixture.s3.headObject(bucket: fixture.destinationBucket, key: "avatar/late.png") != nil
@@ -180,8 +179,7 @@ struct CutoverCorrectnessTests {
         #expect(lag < .seconds(5), "repointed \(lag) after the commit")
 
         let result = try await worker.value
-        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-        #expect(result.stdout.contains("copied-without-row") || result.stdout.contains("copied, no row"), "\(result.stdout)")
+        #expect(result.status == 0 && result["copied_without_row"] == 1, "\(result)")
         #expect(try await fixture.s3.headObject(bucket: fixture.destinationBucket, key: "avatar/never.png") != nil)
         #expect(try await fixture.depth(queue) == 0)
         #expect(try await fixture.depth(fixture.deadLetterURL!) == 0)
@@ -205,9 +203,8 @@ struct CutoverCorrectnessTests {
         let rows = ["image/avatar-3.png", "image/avatar-17.png", "image/avatar-17.png", "image/e\u{301}.png"]
         try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: "image/e\u{301}.png", body: [7], contentType: "image/png")
         try await fixture.insertRows(rows + ["avatar/already.png", "other/thing.png"])
-        let sweep = try await fixture.run(["backfill", "--from-rows"])
-        #expect(sweep.status == 0, "\(sweep.stdout)\(sweep.stderr)")
-        #expect(sweep.stdout.contains("listed            3"), "\(sweep.stdout)")
+        let sweep = try await fixture.runJSON(["backfill", "--from-rows"])
+        #expect(sweep.status == 0 && sweep["listed"] == 3, "\(sweep)")
         #expect(try await fixture.paths() == ["avatar/already.png", "avatar/avatar-17.png", "avatar/avatar-17.png",
                                               "avatar/avatar-3.png", "avatar/e\u{301}.png", "other/thing.png"])
         #expect(try await fixture.keys(in: fixture.destinationBucket).count == 3)

@@ -31,15 +31,14 @@ struct FinishingTests {
 
         let report = FileManager.default.temporaryDirectory.appendingPathComponent("rollback-\(UUID().uuidString).jsonl").path
         defer { try? FileManager.default.removeItem(atPath: report) }
-        let rollback = try await fixture.run(["rollback", "--report", report])
-        #expect(rollback.status == 1, "\(rollback.stdout)\(rollback.stderr)")
-        #expect(rollback.stdout.contains("repointed back    3 (rows updated: 3)"), "\(rollback.stdout)")
+        let rollback = try await fixture.runJSON(["rollback", "--report", report])
+        #expect(rollback.status == 1 && rollback["repointed_back"] == 3 && rollback["rows_repointed_back"] == 3, "\(rollback)")
         #expect(try await fixture.paths() == ["avatar/gone.png", "image/a.png", "image/b.png", "image/c d.png"])
         let lines = try String(contentsOfFile: report, encoding: .utf8)
         #expect(lines.contains("image/gone.png") && lines.contains("source-missing"), "\(lines)")
         // Again: nothing left to do but the row without a source.
-        let again = try await fixture.run(["rollback"])
-        #expect(again.stdout.contains("repointed back    0"), "\(again.stdout)")
+        let again = try await fixture.runJSON(["rollback"])
+        #expect(again["repointed_back"] == 0 && again["failed_by_code", "NoSuchKey"] == 1, "\(again)")
     }
 
     /// Only proven, unreferenced copies let their source go; without --yes nothing is deleted.
@@ -53,17 +52,16 @@ struct FinishingTests {
         try await fixture.s3.deleteObject(bucket: fixture.destinationBucket, key: "avatar/no-copy.png")
 
         // Kept sources make the run exit 1, even a dry run: the finish is not done.
-        let dry = try await fixture.run(["finalize", "--delete-source"])
-        #expect(dry.status == 1, "\(dry.stdout)\(dry.stderr)")
-        #expect(dry.stdout.contains("would delete      2"), "\(dry.stdout)")
-        #expect(dry.stdout.contains("kept              3 (copy-differs=1, copy-missing=1, still-referenced=1)"), "\(dry.stdout)")
+        let dry = try await fixture.runJSON(["finalize", "--delete-source"])
+        #expect(dry.status == 1 && dry["would_delete"] == 2 && dry["kept"] == 3, "\(dry)")
+        #expect(dry["skipped_by_reason", "copy-differs"] == 1 && dry["skipped_by_reason", "copy-missing"] == 1
+                && dry["skipped_by_reason", "still-referenced"] == 1, "\(dry)")
         #expect(try await fixture.keys(in: fixture.sourceBucket).count == 5)
 
         let report = FileManager.default.temporaryDirectory.appendingPathComponent("finalize-\(UUID().uuidString).jsonl").path
         defer { try? FileManager.default.removeItem(atPath: report) }
         let real = try await fixture.run(["finalize", "--delete-source", "--yes", "--report", report])
         #expect(real.status == 1, "\(real.stdout)\(real.stderr)")
-        #expect(real.stdout.contains("deleted           2"), "\(real.stdout)")
         #expect(real.stdout.contains("kept s3://\(fixture.sourceBucket)/image/differs.png: its copy differs (size 5"), "\(real.stdout)")
         #expect(try await fixture.keys(in: fixture.sourceBucket) == ["image/differs.png", "image/no-copy.png", "image/referenced.png"])
         let lines = try Self.reportLines(report)

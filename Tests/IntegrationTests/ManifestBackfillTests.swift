@@ -34,21 +34,20 @@ struct ManifestBackfillTests {
         try await fixture.insertRows(Self.keys)
         let manifest = try await report(fixture, Self.keys, prefix: "inventory/2026-12-03")
 
-        let dry = try await fixture.run(["backfill", "--manifest", manifest, "--dry-run"])
-        #expect(dry.status == 0 && dry.stdout.contains("would migrate     26 (rows: 26)"), "\(dry.stdout)\(dry.stderr)")
+        let dry = try await fixture.runJSON(["backfill", "--manifest", manifest, "--dry-run"])
+        #expect(dry.status == 0 && dry["planned"] == 26 && dry["planned_rows"] == 26, "\(dry)")
 
         // Resumed after the 10th record: the 16 after it.
-        let resumed = try await fixture.run(["backfill", "--manifest", manifest, "--start-after", "image/avatar-10.png"])
-        #expect(resumed.status == 0 && resumed.stdout.contains("listed            16"), "\(resumed.stdout)\(resumed.stderr)")
+        let resumed = try await fixture.runJSON(["backfill", "--manifest", manifest, "--start-after", "image/avatar-10.png"])
+        #expect(resumed.status == 0 && resumed["listed"] == 16, "\(resumed)")
         // From a FILE:LINE resume point: file 1 after its third line (its first record, the
         // older version, the second record): the 11 after them, without reading file 0.
-        let positioned = try await fixture.run(["backfill", "--manifest", manifest, "--start-after", "1:3", "--dry-run"])
-        #expect(positioned.status == 0 && positioned.stdout.contains("would migrate     11"), "\(positioned.stdout)\(positioned.stderr)")
+        let positioned = try await fixture.runJSON(["backfill", "--manifest", manifest, "--start-after", "1:3", "--dry-run"])
+        #expect(positioned.status == 0 && positioned["planned"] == 11, "\(positioned)")
         let beyond = try await fixture.run(["backfill", "--manifest", manifest, "--start-after", "7:1"])
         #expect(beyond.status != 0 && "\(beyond.stdout)\(beyond.stderr)".contains("names 2 files"), "\(beyond.stdout)\(beyond.stderr)")
-        let all = try await fixture.run(["backfill", "--manifest", manifest])
-        #expect(all.status == 0, "\(all.stdout)\(all.stderr)")
-        #expect(all.stdout.contains("listed            26") && all.stdout.contains("migrated          10"), "\(all.stdout)")
+        let all = try await fixture.runJSON(["backfill", "--manifest", manifest])
+        #expect(all.status == 0 && all["listed"] == 26 && all["migrated"] == 10, "\(all)")
         #expect(try await fixture.paths().allSatisfy { $0.hasPrefix("avatar/") })
         #expect(try await fixture.run(["verify", "--deep"]).status == 0)
     }
@@ -57,9 +56,8 @@ struct ManifestBackfillTests {
         let fixture = try await Fixture.make("manifest-md5", server: .moto)
         try await fixture.putAvatars(Self.keys)
         let manifest = try await report(fixture, Self.keys, prefix: "inventory/bad", badMD5: true)
-        let result = try await fixture.run(["backfill", "--manifest", manifest])
-        #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
-        #expect(result.stdout.contains("listing stopped early") && result.stdout.contains("is not the manifest's"), "\(result.stdout)")
+        let result = try await fixture.runJSON(["backfill", "--manifest", manifest])
+        #expect(result.status == 1 && (result.object["listing_error"] as? String)?.contains("is not the manifest's") == true, "\(result)")
     }
 
     @Test func aPlainBatchOperationsCSVWorksToo() async throws {
@@ -68,8 +66,8 @@ struct ManifestBackfillTests {
         try await fixture.insertRows(Self.keys)
         let manifest = try await report(fixture, Self.keys, prefix: "batch")
         let csv = manifest.replacingOccurrences(of: "manifest.json", with: "list.csv")
-        let result = try await fixture.run(["backfill", "--manifest", csv])
-        #expect(result.status == 0 && result.stdout.contains("migrated          26"), "\(result.stdout)\(result.stderr)")
+        let result = try await fixture.runJSON(["backfill", "--manifest", csv])
+        #expect(result.status == 0 && result["migrated"] == 26, "\(result)")
     }
 
     /// A record longer than 1 MiB (no CSV row of S3's is: a key is at most 1,024 bytes) stops
@@ -81,9 +79,8 @@ struct ManifestBackfillTests {
         try await fixture.insertRows(keys)
         let csv = keys.map { "\(fixture.sourceBucket),\($0)\n" }.joined() + "\(fixture.sourceBucket),image/" + String(repeating: "x", count: 1_200_000)
         try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: "batch/long.csv", body: Array(csv.utf8), contentType: "text/csv")
-        let result = try await fixture.run(["backfill", "--manifest", "s3://\(fixture.sourceBucket)/batch/long.csv"])
-        #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
-        #expect(result.stdout.contains("line 3 is longer than 1 MiB"), "\(result.stdout)\(result.stderr)")
+        let result = try await fixture.runJSON(["backfill", "--manifest", "s3://\(fixture.sourceBucket)/batch/long.csv"])
+        #expect(result.status == 1 && (result.object["listing_error"] as? String)?.contains("line 3 is longer than 1 MiB") == true, "\(result)")
     }
 
     /// The fleet shares the report: one event per record on the queue, and the workers copy.
@@ -94,8 +91,8 @@ struct ManifestBackfillTests {
         #expect(try await fixture.run(["worker", "--drain"]).status == 0)  // the uploads' own notifications
         try await fixture.database.execute("UPDATE \(fixture.table) SET path = replace(path, 'avatar/', 'image/')")
         let manifest = try await report(fixture, Self.keys, prefix: "enqueue")
-        let enqueue = try await fixture.run(["backfill", "--manifest", manifest, "--enqueue"])
-        #expect(enqueue.status == 0 && enqueue.stdout.contains("enqueued          26"), "\(enqueue.stdout)\(enqueue.stderr)")
+        let enqueue = try await fixture.runJSON(["backfill", "--manifest", manifest, "--enqueue"])
+        #expect(enqueue.status == 0 && enqueue["enqueued"] == 26, "\(enqueue)")
         let drain = try await fixture.run(["worker", "--drain"])
         #expect(drain.status == 0, "\(drain.stdout)\(drain.stderr)")
         #expect(try await fixture.paths().allSatisfy { $0.hasPrefix("avatar/") })

@@ -125,15 +125,13 @@ struct MetadataFidelityTests {
         try await fixture.insertRows(["image/a.png"])
         // The bad bytes land in a later second than the source's: by S3's clock they are newer.
         try await fixture.waitPastLastModified(bucket: fixture.sourceBucket, key: "image/a.png")
-        let broken = try await fixture.run(["backfill"], overriding: ["AWS_ENDPOINT_URL_S3": proxy.url])
-        #expect(broken.status == 1, "\(broken.stdout)\(broken.stderr)")
-        #expect(broken.stderr.contains("CopyNotIdentical") && broken.stderr.contains("is not the source's"), "\(broken.stderr)")
+        let broken = try await fixture.runJSON(["backfill"], overriding: ["AWS_ENDPOINT_URL_S3": proxy.url])
+        #expect(broken.status == 1 && broken["failed_by_code", "CopyNotIdentical"] == 1, "\(broken)")
         #expect(try await fixture.paths() == ["image/a.png"])
         #expect((try await proxy.counts())["corrupt", default: 0] >= 1)
 
-        let rerun = try await fixture.run(["backfill"])
-        #expect(rerun.status == 0, "\(rerun.stdout)\(rerun.stderr)")
-        #expect(rerun.stdout.contains("conflicts         1"), "\(rerun.stdout)")
+        let rerun = try await fixture.runJSON(["backfill"])
+        #expect(rerun.status == 0 && rerun["conflicts"] == 1, "\(rerun)")
         #expect(try await fixture.paths() == ["image/a.png"])
         #expect(try await fixture.s3.getObject(bucket: fixture.destinationBucket, key: "avatar/a.png") != body)
 
@@ -163,9 +161,9 @@ struct DeepVerifyTests {
         #expect(try await fixture.run(["backfill"] + threshold).status == 0)
         // moto's multipart copy has a -N ETag and no checksum: only its size compares, which
         // proves nothing until both objects are read.
-        let unproven = try await fixture.run(["verify", "--deep"])
+        let unproven = try await fixture.runJSON(["verify", "--deep"])
         if server == .moto {
-            #expect(unproven.status == 1 && unproven.stdout.contains("copies unproven (only the size agrees): 1"), "\(unproven.stdout)")
+            #expect(unproven.status == 1 && unproven["copies_unproven"] == 1, "\(unproven)")
         }
         let read = try await fixture.run(["verify", "--deep", "--read"])
         #expect(read.status == 0, "\(read.stdout)\(read.stderr)")
@@ -175,11 +173,12 @@ struct DeepVerifyTests {
                                        body: Array("image/avatar-2.png BYTES".utf8), contentType: "image/png")
         try await fixture.s3.putObject(bucket: fixture.destinationBucket, key: "avatar/avatar-4.png", body: Array("short".utf8), contentType: "image/png")
         #expect(try await fixture.run(["verify"]).status == 0, "a shallow verify sees only presence")
-        let deep = try await fixture.run(["verify", "--deep", "--read"])
-        #expect(deep.status == 1, "\(deep.stdout)\(deep.stderr)")
-        #expect(deep.stdout.contains("copies not identical to their source:  2 (of 6 compared)"), "\(deep.stdout)")
-        #expect(deep.stdout.contains("image/avatar-2.png: ") && deep.stdout.contains("image/avatar-4.png: size 5"), "\(deep.stdout)")
-        #expect(deep.stdout.contains("migration NOT complete"))
+        let deep = try await fixture.runJSON(["verify", "--deep", "--read"])
+        #expect(deep.status == 1 && deep["copies_not_identical"] == 2 && deep["pairs_compared"] == 6, "\(deep)")
+        let differing = deep.object["copies_not_identical_samples"] as? [String] ?? []
+        #expect(differing.contains { $0.hasPrefix("image/avatar-2.png: ") } && differing.contains { $0.hasPrefix("image/avatar-4.png: size 5") },
+                "\(deep)")
+        #expect(deep.object["complete"] as? Bool == false)
 
         let json = try await fixture.run(["verify", "--deep", "--read", "--json", "--samples", "1"])
         #expect(json.status == 1, "\(json.stderr)")

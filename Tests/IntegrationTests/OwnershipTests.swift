@@ -49,10 +49,9 @@ struct OwnershipTests {
         #expect(try await fixture.run(["worker", "--drain"]).status == 0)  // the uploads' own events (and the s3:TestEvent)
         try await Self.switched(fixture)
         try await fixture.sqs.sendMessage(queueURL: queue, body: SyntheticEventJSON.event(bucket: fixture.sourceBucket, key: "image/u2.png"))
-        let late = try await fixture.run(["worker", "--drain"])
-        #expect(late.status == 0, "\(late.stdout)\(late.stderr)")
+        let late = try await fixture.runJSON(["worker", "--drain"])
         // The late event, and the upload's own event if it arrives after the application's write.
-        #expect(late.stdout.contains("conflicts         ") && !late.stdout.contains("conflicts         0"), "\(late.stdout)")
+        #expect(late.status == 0 && late["conflicts"] >= 1, "\(late)")
         #expect(try await fixture.s3.getObject(bucket: fixture.destinationBucket, key: "avatar/u2.png") == Self.newAvatar)
         #expect(try await fixture.depth(queue) == 0, "the message is complete: the conflict is its outcome")
     }
@@ -67,9 +66,8 @@ struct OwnershipTests {
         try await fixture.waitPastLastModified(bucket: fixture.destinationBucket, key: "avatar/u2.png")
         let newer = Array("a newer legacy upload".utf8)
         try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: "image/u2.png", body: newer, contentType: "image/png")
-        let rerun = try await fixture.run(["backfill"])
-        #expect(rerun.status == 0, "\(rerun.stdout)\(rerun.stderr)")
-        #expect(rerun.stdout.contains("conflicts         0"), "\(rerun.stdout)")
+        let rerun = try await fixture.runJSON(["backfill"])
+        #expect(rerun.status == 0 && rerun["conflicts"] == 0 && rerun["migrated"] + rerun["already_migrated"] == 2, "\(rerun)")
         #expect(try await fixture.s3.getObject(bucket: fixture.destinationBucket, key: "avatar/u2.png") == newer)
     }
 
@@ -79,9 +77,8 @@ struct OwnershipTests {
     func aRollbackKeepsTheRowTheApplicationWrote(server: S3Server) async throws {
         let fixture = try await Fixture.make("own-rollback", server: server)
         try await Self.switched(fixture)
-        let rollback = try await fixture.run(["rollback"])
-        #expect(rollback.status == 0, "\(rollback.stdout)\(rollback.stderr)")
-        #expect(rollback.stdout.contains("conflicts         1"), "\(rollback.stdout)")
+        let rollback = try await fixture.runJSON(["rollback"])
+        #expect(rollback.status == 0 && rollback["conflicts"] == 1, "\(rollback)")
         #expect(try await fixture.paths() == ["avatar/u2.png", "image/u1.png"], "u2 still leads to the newest bytes")
         let again = try await fixture.run(["backfill"])
         #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
@@ -130,10 +127,9 @@ struct OwnershipTests {
         try await fixture.putAvatars(["image/u1.png"])
         try await fixture.insertRows(["image/u1.png"])
         try await fixture.waitPastLastModified(bucket: fixture.sourceBucket, key: "image/u1.png")
-        let run = try await fixture.run(["backfill"], overriding: ["AWS_ENDPOINT_URL_S3": proxy.url])
-        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        let run = try await fixture.runJSON(["backfill"], overriding: ["AWS_ENDPOINT_URL_S3": proxy.url])
+        #expect(run.status == 0 && run["conflicts"] == 1, "\(run)")
         #expect((try await proxy.counts())["applied:guard412", default: 0] >= 1)
-        #expect(run.stdout.contains("conflicts         1"), "\(run.stdout)")
         #expect(try await fixture.s3.getObject(bucket: fixture.destinationBucket, key: "avatar/u1.png") == Array("the application's newer bytes".utf8))
         #expect(try await fixture.paths() == ["image/u1.png"])
     }

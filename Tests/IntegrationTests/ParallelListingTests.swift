@@ -16,9 +16,8 @@ struct ParallelListingTests {
         try await fixture.insertRows(keys)
         let ledger = FileManager.default.temporaryDirectory.appendingPathComponent("parallel-\(UUID().uuidString).jsonl").path
         defer { try? FileManager.default.removeItem(atPath: ledger) }
-        let result = try await fixture.run(["backfill", "--list-parallel", "8", "--ledger", ledger])
-        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-        #expect(result.stdout.contains("listed            \(keys.count)"), "\(result.stdout)")
+        let result = try await fixture.runJSON(["backfill", "--list-parallel", "8", "--ledger", ledger])
+        #expect(result.status == 0 && result["listed"] == keys.count, "\(result)")
         let migrated = try String(contentsOfFile: ledger, encoding: .utf8).split(separator: "\n").compactMap { line -> String? in
             let entry = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
             return entry?["outcome"] as? String == "migrated" ? entry?["source_key"] as? String : nil

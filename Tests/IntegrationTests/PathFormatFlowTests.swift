@@ -23,6 +23,9 @@ struct PathFormatFlowTests {
         func run(_ arguments: [String]) async throws -> CommandResult {
             try await fixture.run(arguments, overriding: settings)
         }
+        func runJSON(_ arguments: [String]) async throws -> JSONSummary {
+            try await fixture.runJSON(arguments, overriding: settings)
+        }
         // seed creates both tables and writes source URLs into both.
         let seed = try await run(["seed", "3"])
         #expect(seed.status == 0, "\(seed.stdout)\(seed.stderr)")
@@ -30,12 +33,11 @@ struct PathFormatFlowTests {
         #expect(try await values(fixture, users, "avatar_url") == sourceURLs)
         // A value of another format under no prefix of ours is never touched.
         try await fixture.database.execute("INSERT INTO \(users) (avatar_url) VALUES ('https://other.example.com/image/avatar-1.png')")
-        let before = try await run(["verify"])
-        #expect(before.status == 1 && before.stdout.contains("rows still at the source prefix:      6"), "\(before.stdout)")
+        let before = try await runJSON(["verify"])
+        #expect(before.status == 1 && before["rows_at_source_path"] == 6, "\(before)")
 
-        let backfill = try await run(["backfill"])
-        #expect(backfill.status == 0, "\(backfill.stdout)\(backfill.stderr)")
-        #expect(backfill.stdout.contains("rows updated: 6"), "\(backfill.stdout)")
+        let backfill = try await runJSON(["backfill"])
+        #expect(backfill.status == 0 && backfill["rows_updated"] == 6, "\(backfill)")
         let destinationURLs = (1...3).map { "https://img.example.com/avatar/avatar-\($0).png" }
         #expect(try await values(fixture, fixture.table, "path") == destinationURLs)
         #expect(try await values(fixture, users, "avatar_url") == ["https://img.example.com/avatar/avatar-1.png", "https://img.example.com/avatar/avatar-2.png",
@@ -44,13 +46,13 @@ struct PathFormatFlowTests {
 
         // A row saved later, in one column only: the sweep finds it there.
         try await fixture.database.execute("INSERT INTO \(users) (avatar_url) VALUES ('https://cdn.example.com/image/avatar-2.png')")
-        let sweep = try await run(["backfill", "--from-rows"])
-        #expect(sweep.status == 0 && sweep.stdout.contains("rows updated: 1"), "\(sweep.stdout)\(sweep.stderr)")
+        let sweep = try await runJSON(["backfill", "--from-rows"])
+        #expect(sweep.status == 0 && sweep["rows_updated"] == 1, "\(sweep)")
         #expect(try await run(["verify"]).status == 0)
 
         // And back: every destination URL becomes its source URL again, in both columns.
-        let rollback = try await run(["rollback"])
-        #expect(rollback.status == 0 && rollback.stdout.contains("repointed back    3 (rows updated: 7)"), "\(rollback.stdout)\(rollback.stderr)")
+        let rollback = try await runJSON(["rollback"])
+        #expect(rollback.status == 0 && rollback["repointed_back"] == 3 && rollback["rows_repointed_back"] == 7, "\(rollback)")
         #expect(try await values(fixture, fixture.table, "path") == sourceURLs)
     }
 

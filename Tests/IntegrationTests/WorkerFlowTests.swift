@@ -20,11 +20,10 @@ struct WorkerFlowTests {
             bodies[key] = body
             try await fixture.s3.putObject(bucket: fixture.sourceBucket, key: key, body: body, contentType: "image/png")
         }
-        let result = try await fixture.run(["worker", "--drain"])
-        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let result = try await fixture.runJSON(["worker", "--drain"])
         // The notification filter (image/, .png) lets 8 objects through, plus the s3:TestEvent.
-        #expect(result.stdout.contains("migrated          8 (rows updated: 8)"), "\(result.stdout)")
-        #expect(result.stdout.contains("test-event=1"))
+        #expect(result.status == 0 && result["migrated"] == 8 && result["rows_updated"] == 8, "\(result)")
+        #expect(result["skipped_by_reason", "test-event"] == 1, "\(result)")
         for key in keys where key.hasPrefix("image/") && key.hasSuffix(".png") {
             let destination = "avatar/" + key.dropFirst("image/".count)
             #expect(try await fixture.s3.getObject(bucket: fixture.destinationBucket, key: destination) == bodies[key], "\(key)")

@@ -111,6 +111,17 @@ struct Fixture {
         return try await Command.run(Stack.binary, arguments, environment: environment, timeout: timeout)
     }
 
+    /// Runs a command with `--json` and returns its summary object (with its exit status and
+    /// stderr), for tests that assert on counts rather than on the human-readable lines.
+    func runJSON(_ arguments: [String], overriding: [String: String?] = [:], timeout: Duration = .seconds(120)) async throws -> JSONSummary {
+        let result = try await run(arguments + ["--json"], overriding: overriding, timeout: timeout)
+        let summary = JSONSummary(status: result.status, stdout: result.stdout, stderr: result.stderr)
+        guard !summary.object.isEmpty else {
+            throw CommandError(description: "\(arguments) --json printed no JSON object (exit \(result.status)): \(result.stdout)\(result.stderr)")
+        }
+        return summary
+    }
+
     /// Every path in the table, sorted.
     func paths() async throws -> [String] {
         try await database.execute("SELECT path FROM \(table) ORDER BY path COLLATE \"C\"").rows.compactMap { $0[0] }
@@ -164,4 +175,20 @@ struct Fixture {
         _ = try? await database.execute("DROP TABLE IF EXISTS \(table), \(companionTable("users"))")
         database.shutdown()
     }
+}
+
+/// A command's `--json` summary.
+struct JSONSummary: Sendable, CustomStringConvertible {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+
+    /// The printed object (empty when stdout is not one).
+    var object: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any]) ?? [:] }
+
+    /// The count under `key` (0 when absent).
+    subscript(_ key: String) -> Int { object[key] as? Int ?? 0 }
+    /// A count inside an object of counts (`skipped_by_reason`, `failed_by_code`).
+    subscript(_ key: String, _ inner: String) -> Int { (object[key] as? [String: Any])?[inner] as? Int ?? 0 }
+    var description: String { "exit \(status): \(stdout)\n\(stderr)" }
 }
