@@ -41,34 +41,16 @@ public final class JSONLinesReport: Sendable {
         let line = Array(data) + [UInt8(ascii: "\n")]
         let failure = descriptor.withLock { fd -> Int32? in
             guard fd >= 0 else { return nil }
-            return Self.writeAll(fd, line)
+            return SystemWrite.all(fd, line)
         }
         if let failure { stop(errno: failure) }
-    }
-
-    /// Writes every byte, resuming after EINTR and short writes; returns the errno of a failure.
-    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32? {
-        bytes.withUnsafeBytes { buffer -> Int32? in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if written > 0 {
-                    offset += written
-                } else if written < 0 && errno == EINTR {
-                    continue
-                } else {
-                    return written < 0 ? errno : EIO
-                }
-            }
-            return nil
-        }
     }
 
     /// The audit trail cannot be written: say so, naming the file, and stop (exit 3).
     private func stop(errno code: Int32) -> Never {
         let reason = String(cString: strerror(code))
         let message = "error: cannot write \(flag) '\(path)': \(reason) (errno \(code)); stopping, so that no line of it is lost silently\n"
-        _ = Self.writeAll(2, Array(message.utf8))
+        _ = SystemWrite.all(2, Array(message.utf8))
         exit(3)
     }
 

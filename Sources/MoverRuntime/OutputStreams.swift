@@ -6,15 +6,8 @@ import Glibc
 public enum StandardError {
     /// Writes `text` to file descriptor 2.
     public static func write(_ text: String) {
-        var text = text
-        text.withUTF8 { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = Glibc.write(2, bytes.baseAddress! + offset, bytes.count - offset)
-                if written <= 0 { return }
-                offset += written
-            }
-        }
+        // Nothing is left to tell of a failed write to stderr itself.
+        _ = SystemWrite.all(2, Array(text.utf8))
     }
 }
 
