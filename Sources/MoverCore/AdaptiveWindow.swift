@@ -7,8 +7,11 @@ import Synchronization
 /// started before the last halving, so a burst of throttles from one window halves it once. It
 /// stays within `1...maximum`.
 ///
-/// Every attempt takes a slot (``run(_:)``), and throttled attempts are retried inside the
-/// window: a throttled object's retry waits its turn instead of adding to the load.
+/// A policy, not a retry loop of its own: each attempt of ``RetryPolicy/run(in:_:onRetry:)``
+/// takes a slot (``admit()``) and reports its outcome (``finished(_:throttled:failed:)``), and
+/// the retry policy retries throttled attempts inside the window, up to
+/// ``maximumThrottledAttempts`` without spending its budget: a throttled object's retry waits
+/// its turn instead of adding to the load.
 public final class AdaptiveWindow: Sendable {
     private struct State {
         var limit: Double
@@ -46,33 +49,32 @@ public final class AdaptiveWindow: Sendable {
     /// How often one call's attempts may be throttled before the throttling is thrown.
     public static let maximumThrottledAttempts = 30
 
-    /// Runs `attempt` in a slot, waiting for one first, and adapts to its outcome. A throttled
-    /// attempt halves the limit (unless it started before the last halving), gives its slot back
-    /// and is tried again after a jittered backoff (50 ms doubling to 2 s), up to
-    /// ``maximumThrottledAttempts`` times: the window, not the retry budget, absorbs throttling.
-    /// The pause before a throttled attempt is tried again: 50 ms doubling to 2 s, full jitter.
-    static let throttledBackoff = Backoff(initial: .milliseconds(50), cap: .seconds(2), jitter: 0...1)
+    /// A slot taken by one attempt, and the generation it started in.
+    public struct Admission: Sendable {
+        fileprivate let generation: Int
+    }
 
-    public func run<T>(_ attempt: () async throws -> T) async throws -> T {
-        var throttledAttempts = 0
-        while true {
-            _ = await slots.acquire(atLeast: 1, upTo: 1)
-            let generation = state.withLock { $0.generation }
-            do {
-                let value = try await attempt()
-                slots.release()
-                succeeded()
-                return value
-            } catch {
-                slots.release()
-                guard error.failureClass == .throttled else { throw error }
-                throttled(startedIn: generation)
-                throttledAttempts += 1
-                guard throttledAttempts < Self.maximumThrottledAttempts, !Task.isCancelled else { throw error }
-                try await Task.sleep(for: Self.throttledBackoff.delay(attempt: throttledAttempts))
-            }
+    /// Waits for a slot for one attempt. Give it back with ``finished(_:throttled:)``.
+    public func admit() async -> Admission {
+        _ = await slots.acquire(atLeast: 1, upTo: 1)
+        return Admission(generation: state.withLock { $0.generation })
+    }
+
+    /// Gives the attempt's slot back and adapts to its outcome: a throttled attempt halves the
+    /// limit (unless it started before the last halving), any other widens it. An attempt that
+    /// failed otherwise neither widens nor narrows it.
+    public func finished(_ admission: Admission, throttled: Bool, failed: Bool = false) {
+        slots.release()
+        if throttled {
+            self.throttled(startedIn: admission.generation)
+        } else if !failed {
+            succeeded()
         }
     }
+
+    /// The pause before a throttled attempt is admitted again: 50 ms doubling to 2 s, full jitter
+    /// (``RetryPolicy/run(in:_:onRetry:)`` retries throttling inside the window).
+    public static let throttledBackoff = Backoff(initial: .milliseconds(50), cap: .seconds(2), jitter: 0...1)
 
     /// Keeps `permits`' limit equal to this window's (the worker's intake).
     public func drive(_ permits: AsyncPermits) {

@@ -63,12 +63,10 @@ public struct MigrationHandler: Sendable {
         let copy: CopyOutcome
         var attemptHints = hints
         do {
-            copy = try await retry.run {
+            copy = try await retry.run(in: window) {
                 defer { attemptHints.destinationAbsent = false }  // a failed attempt may have written it
-                return try await admitted {
-                    try await MoverMetrics.timedCopy {
-                        try await copier.copy(sourceKey: sourceKey, destinationKey: destinationKey, hints: attemptHints)
-                    }
+                return try await MoverMetrics.timedCopy {
+                    try await copier.copy(sourceKey: sourceKey, destinationKey: destinationKey, hints: attemptHints)
                 }
             } onRetry: { error, attempt, delay in
                 logger.debug("retrying copy", metadata: ["key": "\(sourceKey)", "error": "\(error.failureCode)", "attempt": "\(attempt)"])
@@ -123,12 +121,6 @@ public struct MigrationHandler: Sendable {
             logger.info("object copied but no row references it", metadata: ["key": "\(sourceKey)"])
             return .copiedWithoutRow
         }
-    }
-
-    /// Runs a copy attempt in a slot of the adaptive window, if there is one.
-    private func admitted<T>(_ attempt: () async throws -> T) async throws -> T {
-        guard let window else { return try await attempt() }
-        return try await window.run(attempt)
     }
 
     private func repointOnce(sourceKey: String, destinationKey: String) async throws -> RepointOutcome {

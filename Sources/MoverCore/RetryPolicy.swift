@@ -37,20 +37,36 @@ public struct RetryPolicy: Sendable {
 
     /// Runs `operation`, retrying transient and throttled failures within the attempt and quota budget.
     ///
-    /// - Parameter onRetry: told of each failure that will be retried (for logs and metrics).
+    /// - Parameters:
+    ///   - window: every attempt takes a slot of this adaptive window and reports to it; a
+    ///     throttled attempt is retried inside the window (its backoff, up to
+    ///     ``AdaptiveWindow/maximumThrottledAttempts``) before it spends this policy's budget.
+    ///   - onRetry: told of each failure that will be retried (for logs and metrics).
     @discardableResult
     public func run<T>(
+        in window: AdaptiveWindow? = nil,
         _ operation: () async throws -> T,
         onRetry: (_ error: any Error, _ attempt: Int, _ delay: Duration) -> Void = { _, _, _ in }
     ) async throws -> T {
         var attempt = 1
+        var throttledInWindow = 0
         while true {
+            let admission = await window?.admit()
             do {
                 let value = try await operation()
+                if let admission { window?.finished(admission, throttled: false) }
                 quota.recordSuccess(retried: attempt > 1)
                 return value
             } catch {
                 let failure = error.failureClass
+                if let window, let admission {
+                    window.finished(admission, throttled: failure == .throttled, failed: true)
+                    if failure == .throttled, throttledInWindow + 1 < AdaptiveWindow.maximumThrottledAttempts, !Task.isCancelled {
+                        throttledInWindow += 1
+                        try await Task.sleep(for: AdaptiveWindow.throttledBackoff.delay(attempt: throttledInWindow))
+                        continue
+                    }
+                }
                 guard failure != .permanent, attempt < maxAttempts, !Task.isCancelled, quota.acquire(for: failure) else {
                     throw error
                 }

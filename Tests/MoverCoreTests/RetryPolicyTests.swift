@@ -39,4 +39,26 @@ import Testing
         policy.quota.recordSuccess(retried: false)
         #expect(policy.quota.available == 1)
     }
+
+    /// Throttling is retried inside the adaptive window without spending the budget: each
+    /// throttled attempt narrows the window, the success widens it again.
+    @Test func throttledAttemptsAreRetriedInsideTheWindow() async throws {
+        let policy = RetryPolicy(maxAttempts: 1, baseDelay: .milliseconds(1))
+        let window = AdaptiveWindow(maximum: 64)
+        let calls = Mutex(0)
+        let value = try await policy.run(in: window) {
+            let call = calls.withLock { calls in
+                calls += 1
+                return calls
+            }
+            if call <= 3 { throw TestError.throttled }
+            return call
+        }
+        #expect(value == 4)
+        #expect(window.counts == (throttles: 3, successes: 1))
+        #expect(window.limit == 2, "8 halved by each throttled attempt (each admitted after the last halving) to 1, and one success adds 1/limit")
+        // Other failures neither narrow nor widen it, and spend the budget as before.
+        await #expect(throws: TestError.self) { try await policy.run(in: window) { throw TestError.transient } }
+        #expect(window.counts == (throttles: 3, successes: 1))
+    }
 }
