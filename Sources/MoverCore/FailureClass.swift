@@ -19,6 +19,14 @@ public protocol ClassifiedError: Error {
     var failureCode: String { get }
 }
 
+/// An error of input or configuration (a bad setting, a malformed manifest): retrying never
+/// helps, so only its code needs saying.
+public protocol PermanentError: ClassifiedError {}
+
+extension PermanentError {
+    public var failureClass: FailureClass { .permanent }
+}
+
 extension Error {
     /// The error's class; unknown errors count as permanent, cancellation too.
     public var failureClass: FailureClass {

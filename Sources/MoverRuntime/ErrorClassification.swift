@@ -43,12 +43,9 @@ extension PostgresError: ClassifiedError {
     public var failureCode: String { sqlState.map { "SQLSTATE \($0)" } ?? "\(code)" }
 }
 
-extension XMLParseError: ClassifiedError {
-    /// An answer that is not XML: a server that does not implement the operation, most often.
-    /// (A truncated transfer is a transport error, caught by libcurl.)
-    public var failureClass: FailureClass { .permanent }
-    public var failureCode: String { "InvalidXML" }
-}
+/// An answer that is not XML: a server that does not implement the operation, most often.
+/// (A truncated transfer is a transport error, caught by libcurl.)
+extension XMLParseError: PermanentError { public var failureCode: String { "InvalidXML" } }
 
 extension CredentialError: ClassifiedError {
     /// Unreachable credential endpoints and 5xx answers are outages; a refused role is not.
@@ -57,33 +54,9 @@ extension CredentialError: ClassifiedError {
 }
 
 // Errors of input or configuration: permanent, each with a code of its own.
-
-extension AWSConfigurationError: ClassifiedError {
-    public var failureClass: FailureClass { .permanent }
-    public var failureCode: String { "InvalidAWSSetting" }
-}
-
-extension SettingsError: ClassifiedError {
-    public var failureClass: FailureClass { .permanent }
-    public var failureCode: String { "InvalidSetting" }
-}
-
-extension ManifestError: ClassifiedError {
-    public var failureClass: FailureClass { .permanent }
-    public var failureCode: String { "InvalidManifest" }
-}
-
-extension GzipError: ClassifiedError {
-    public var failureClass: FailureClass { .permanent }
-    public var failureCode: String { "InvalidGzip" }
-}
-
-extension JSONParser.Failure: ClassifiedError {
-    public var failureClass: FailureClass { .permanent }
-    public var failureCode: String { "InvalidJSON" }
-}
-
-extension RuntimeError: ClassifiedError {
-    public var failureClass: FailureClass { .permanent }
-    public var failureCode: String { code }
-}
+extension AWSConfigurationError: PermanentError { public var failureCode: String { "InvalidAWSSetting" } }
+extension SettingsError: PermanentError { public var failureCode: String { "InvalidSetting" } }
+extension ManifestError: PermanentError { public var failureCode: String { "InvalidManifest" } }
+extension GzipError: PermanentError { public var failureCode: String { "InvalidGzip" } }
+extension JSONParser.Failure: PermanentError { public var failureCode: String { "InvalidJSON" } }
+extension RuntimeError: PermanentError { public var failureCode: String { code } }

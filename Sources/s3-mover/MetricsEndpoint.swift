@@ -48,8 +48,5 @@ struct MetricsEndpoint {
     }
 }
 
-extension ObservabilityError: ClassifiedError {
-    /// The port is taken or not ours to bind: a setting to change, not a failure to retry.
-    public var failureClass: FailureClass { .permanent }
-    public var failureCode: String { "MetricsPortUnavailable" }
-}
+/// The port is taken or not ours to bind: a setting to change, not a failure to retry.
+extension ObservabilityError: PermanentError { public var failureCode: String { "MetricsPortUnavailable" } }
