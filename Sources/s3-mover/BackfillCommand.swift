@@ -77,9 +77,8 @@ struct BackfillCommand: AsyncParsableCommand {
     @Option(help: "Write each failed object and the summary to this file as JSON lines.")
     var report: String?
 
-    @Flag(help: ArgumentHelp("Print the summary as one JSON object instead of lines.",
-                             discussion: "Every count, the skips by reason, the failures by code and \"succeeded\"; the same object as --report's summary line. Lines about single objects go to stderr. The exit code is the same."))
-    var json = false
+    @OptionGroup var summary: SummaryOptions
+    private var json: Bool { summary.json }
 
     @Option(help: ArgumentHelp("Append one JSON line per object handled to this file (the audit trail).",
                                discussion: "Each line: time, source_key, source_version, source_etag, size, destination_key, destination_etag, rows, outcome (migrated, already-migrated, copied-no-row, conflict, skipped, failed) and reason."))

@@ -38,9 +38,8 @@ struct FinalizeCommand: AsyncParsableCommand {
     @Option(help: "Write each failed or kept object and the summary (deleted, kept, conflicts) to this file as JSON lines.")
     var report: String?
 
-    @Flag(help: ArgumentHelp("Print the summary as one JSON object instead of lines.",
-                             discussion: "Every count, the skips by reason, the failures by code and \"succeeded\"; the same object as --report's summary line. Lines about single objects go to stderr. The exit code is the same."))
-    var json = false
+    @OptionGroup var summary: SummaryOptions
+    private var json: Bool { summary.json }
 
     func validate() throws {
         guard deleteSource else { throw ValidationError("finalize needs --delete-source (the only finishing step so far)") }

@@ -30,9 +30,8 @@ struct RollbackCommand: AsyncParsableCommand {
     @Option(help: "Write each failed row's path and the summary to this file as JSON lines.")
     var report: String?
 
-    @Flag(help: ArgumentHelp("Print the summary as one JSON object instead of lines.",
-                             discussion: "Every count, the skips by reason, the failures by code and \"succeeded\"; the same object as --report's summary line. Lines about single objects go to stderr. The exit code is the same."))
-    var json = false
+    @OptionGroup var summary: SummaryOptions
+    private var json: Bool { summary.json }
 
     func validate() throws {
         guard (1...4096).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 4096 (got \(concurrency))") }
