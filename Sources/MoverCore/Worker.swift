@@ -1,6 +1,5 @@
 public import Logging
 public import ServiceLifecycle
-import Synchronization
 
 /// The long-running consumer: receives messages, processes them concurrently within a bound,
 /// and deletes each message as soon as all of its records are done.
