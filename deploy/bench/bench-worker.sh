@@ -5,16 +5,14 @@
 #   2. s3-mover worker --drain on N synthetic S3 events (copies on rclone, rows in PostgreSQL);
 #   3. upload-to-row latency with a shallow queue: uploads to LocalStack S3 at a steady rate,
 #      real S3 → SQS notifications, p50/p99 from a trigger that stamps each row's update.
-# Usage: [ROUNDS=3] [WORKER_CONCURRENCY=128] [WORKER_ARGS="--receivers 8"] deploy/bench/bench-worker.sh [N=10000] [LATENCY_COUNT=300] [RATE=20]
+# Usage: [S3MOVER_BIN=path] [ROUNDS=3] [WORKER_CONCURRENCY=128] [WORKER_ARGS="--receivers 8"] deploy/bench/bench-worker.sh [N=10000] [LATENCY_COUNT=300] [RATE=20]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 N="${1:-10000}"; LAT_N="${2:-300}"; RATE="${3:-20}"; ROUNDS="${ROUNDS:-3}"
 cd "$root"
-"$root/deploy/local/install.sh" >/dev/null
+source "$root/deploy/bench/common.sh"
+bench_setup  # installs the stack; bin: $S3MOVER_BIN (to measure another revision), else a fresh release build
 source "$root/deploy/bench/localstack.sh"
-echo "==> swift build -c release --static-swift-stdlib (the binary the container ships)"
-swift build -c release --static-swift-stdlib --product s3-mover 2>&1 | grep -E 'error|Build complete' || true
-bin="$root/.build/release/s3-mover"
 
 export S3MOVER_STACK_DIR=/tmp/s3-mover-benchw-stack S3MOVER_PG_PORT=25445 S3MOVER_MOTO_PORT=5265 S3MOVER_RCLONE_PORT=5266
 source "$root/deploy/local/stack.env"
