@@ -8,12 +8,7 @@ public import StrictJSON
 // Every error type the adapters throw, classified by the one table (`RetryTable`), and coded
 // with a code from a bounded set: a failure's code becomes a metric label and a tally key.
 
-extension S3Error: ClassifiedError {
-    public var failureClass: FailureClass { RetryTable.classify(code: code, status: status) }
-    public var failureCode: String { RetryTable.boundedCode(code) }
-}
-
-extension SQSError: ClassifiedError {
+extension AWSServiceError: ClassifiedError {
     public var failureClass: FailureClass { RetryTable.classify(code: code, status: status) }
     public var failureCode: String { RetryTable.boundedCode(code) }
 }

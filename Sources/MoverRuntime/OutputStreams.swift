@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Unbuffered writes to standard error, for progress lines and one-line errors.
 public enum StandardError {
     /// Writes `text` to file descriptor 2.
