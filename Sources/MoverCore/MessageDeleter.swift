@@ -8,28 +8,29 @@ final class MessageDeleter: Sendable {
 
     init(queue: any MessageQueue, tally: MigrationTally, logger: Logger) {
         coalescer = Coalescer(maxBatch: 10) { messages in
-            var remaining = messages
-            var refused: [QueueEntryFailure] = []  // entries a retry cannot delete (a stale receipt handle)
-            for attempt in 1...3 where !remaining.isEmpty {
-                do {
-                    let failures = try await queue.delete(remaining)
-                    refused += failures.filter { !$0.isRetryable }
-                    remaining = failures.filter(\.isRetryable).map(\.message)
-                } catch {
-                    logger.warning("DeleteMessageBatch failed", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
+            var attempts = DeletionAttempts(messages)
+            while true {
+                switch attempts.next() {
+                case .delete(let batch, let pause):
+                    if pause > .zero { try? await Task.sleep(for: pause) }
+                    do {
+                        attempts.answered(try await queue.delete(batch))
+                    } catch {
+                        attempts.callFailed()
+                        logger.warning("DeleteMessageBatch failed", metadata: ["error": "\(error)", "attempt": "\(attempts.attempts)"])
+                    }
+                case .done(let deleted, let undeleted, let codes):
+                    tally.recordMessages(deleted: deleted)
+                    if !undeleted.isEmpty {
+                        logger.warning("messages could not be deleted and will be redelivered", metadata: [
+                            "message_ids": "\(undeleted.map(\.id).joined(separator: ","))",
+                            "error_codes": "\(codes.joined(separator: ","))",
+                        ])
+                    }
+                    let failed = Set(undeleted.map(\.receiptHandle))
+                    return messages.map { !failed.contains($0.receiptHandle) }
                 }
-                if !remaining.isEmpty && attempt < 3 { try? await Task.sleep(for: .milliseconds(100 * attempt)) }
             }
-            let undeleted = remaining + refused.map(\.message)
-            tally.recordMessages(deleted: messages.count - undeleted.count)
-            if !undeleted.isEmpty {
-                logger.warning("messages could not be deleted and will be redelivered", metadata: [
-                    "message_ids": "\(undeleted.map(\.id).joined(separator: ","))",
-                    "error_codes": "\(Set(refused.map(\.code)).sorted().joined(separator: ","))",
-                ])
-            }
-            let failed = Set(undeleted.map(\.receiptHandle))
-            return messages.map { !failed.contains($0.receiptHandle) }
         }
     }
 
