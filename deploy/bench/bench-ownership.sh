@@ -24,14 +24,7 @@ if [ ! -x "$base_dir/.build/release/s3-mover" ]; then
 fi
 base="$base_dir/.build/release/s3-mover"
 
-export S3MOVER_STACK_DIR=/tmp/s3-mover-bench-own S3MOVER_PG_PORT=25445 S3MOVER_MOTO_PORT=5257 S3MOVER_RCLONE_PORT=5258
-source "$root/deploy/local/stack.env"
-trap '"$root/deploy/local/stop.sh" --clean >/dev/null 2>&1 || true' EXIT
-"$root/deploy/local/start.sh" >/dev/null
-export AWS_ACCESS_KEY_ID="$S3MOVER_RCLONE_KEY" AWS_SECRET_ACCESS_KEY="$S3MOVER_RCLONE_SECRET" AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
-export AWS_ENDPOINT_URL="$S3MOVER_TEST_RCLONE" DB_CONN_STRING="$S3MOVER_TEST_DB" LOG_LEVEL=warning
-results="$S3MOVER_STACK_DIR/results.tsv"
-: > "$results"
+bench_stack /tmp/s3-mover-bench-own 25445 5257 5258
 
 timed() {  # label binary args...: one run under GNU time; records label, objects/s, CPU s per 1,000
   local label="$1"; shift

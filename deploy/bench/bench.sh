@@ -27,21 +27,9 @@ echo "==> swift build -c release --static-swift-stdlib (the binary the container
 swift build -c release --static-swift-stdlib --product s3-mover 2>&1 | grep -E 'error|Compiling s3|Build complete' || true
 bin="$root/.build/release/s3-mover"
 
-export S3MOVER_STACK_DIR=/tmp/s3-mover-bench-stack S3MOVER_PG_PORT=25444 S3MOVER_MOTO_PORT=5255 S3MOVER_RCLONE_PORT=5256
-source "$root/deploy/local/stack.env"
-trap '"$root/deploy/local/stop.sh" --clean >/dev/null 2>&1 || true' EXIT
-"$root/deploy/local/start.sh" >/dev/null
+source "$root/deploy/bench/common.sh"
+bench_stack /tmp/s3-mover-bench-stack 25444 5255 5256
 
-export AWS_ACCESS_KEY_ID="$S3MOVER_RCLONE_KEY" AWS_SECRET_ACCESS_KEY="$S3MOVER_RCLONE_SECRET" AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
-export AWS_ENDPOINT_URL="$S3MOVER_TEST_RCLONE" DB_CONN_STRING="$S3MOVER_TEST_DB" LOG_LEVEL=warning
-results="$S3MOVER_STACK_DIR/results.tsv"
-: > "$results"
-
-fresh_rclone() {  # an empty rclone: its memory backend costs more per new key as the whole server fills
-  kill "$(cat "$S3MOVER_STACK_DIR/rclone.pid")" 2>/dev/null || true
-  while curl -s -o /dev/null "$S3MOVER_TEST_RCLONE/"; do sleep 0.1; done
-  "$root/deploy/local/start.sh" >/dev/null
-}
 
 prepare() {  # tool n: fresh buckets and table (on a fresh rclone), seeded with n avatars
   [ "$AWS_ENDPOINT_URL" = "$S3MOVER_TEST_RCLONE" ] && fresh_rclone

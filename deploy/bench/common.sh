@@ -16,3 +16,14 @@ fresh_rclone() {  # an empty rclone: its memory backend costs more per new key a
   while curl -s -o /dev/null "$S3MOVER_TEST_RCLONE/"; do sleep 0.1; done
   "$root/deploy/local/start.sh" >/dev/null
 }
+
+bench_stack() {  # dir pg_port moto_port rclone_port: starts a local stack of its own (stopped on exit), on rclone, and sets `results`
+  export S3MOVER_STACK_DIR="$1" S3MOVER_PG_PORT="$2" S3MOVER_MOTO_PORT="$3" S3MOVER_RCLONE_PORT="$4"
+  source "$root/deploy/local/stack.env"
+  trap '"$root/deploy/local/stop.sh" --clean >/dev/null 2>&1 || true' EXIT
+  "$root/deploy/local/start.sh" >/dev/null
+  export AWS_ACCESS_KEY_ID="$S3MOVER_RCLONE_KEY" AWS_SECRET_ACCESS_KEY="$S3MOVER_RCLONE_SECRET" AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
+  export AWS_ENDPOINT_URL="$S3MOVER_TEST_RCLONE" DB_CONN_STRING="$S3MOVER_TEST_DB" LOG_LEVEL=warning
+  results="$S3MOVER_STACK_DIR/results.tsv"
+  : > "$results"
+}
