@@ -62,9 +62,9 @@ public struct Backfill: Sendable {
     public let listingParallelism: Int
     public let tally: MigrationTally
     public let concurrency: Int
-    /// Holds objects through S3 and PostgreSQL outages instead of failing them; while it holds
-    /// some, no new object starts.
-    public let hold: OutageHold
+    /// The dependencies' health as the process's ``OutageHold`` marks it: while an outage holds
+    /// objects in flight, no new object starts.
+    public let health: DependencyHealth
     public let logger: Logger
     /// Listed keys and the resume point, readable while the run goes on.
     public let progress: BackfillProgress
@@ -79,7 +79,7 @@ public struct Backfill: Sendable {
     private let retry: RetryPolicy
 
     /// - Parameters:
-    ///   - process: what each object goes through: ``migrating(_:hold:)`` for the migration, or a
+    ///   - process: what each object goes through: ``migrating(_:)`` for the migration, or a
     ///     mode's own (`--enqueue`, `--dry-run`, `rollback`, `finalize`).
     ///   - retry: the listing's retry policy.
     ///   - window: the adaptive window `process`'s copies run in, if any.
@@ -93,7 +93,7 @@ public struct Backfill: Sendable {
     ///     once: idle listers cut the ranges being listed in two (``KeyRanges``).
     public init(lister: any SourceLister, listingParallelism: Int = 1, process: @escaping Process, retry: RetryPolicy,
                 window: AdaptiveWindow? = nil, tally: MigrationTally, ledger: (any MigrationLedger)? = nil, concurrency: Int,
-                hold: OutageHold, maxRate: Double? = nil,
+                health: DependencyHealth = DependencyHealth(), maxRate: Double? = nil,
                 onFailure: (@Sendable (String, any Error) -> Void)? = nil, onOutcome: (@Sendable (String, MigrationOutcome) -> Void)? = nil,
                 shard: Shard? = nil, logger: Logger) {
         self.onOutcome = onOutcome
@@ -102,7 +102,7 @@ public struct Backfill: Sendable {
         self.tally = tally
         self.runner = ObjectRunner(tally: tally, ledger: ledger, logger: logger)
         self.concurrency = max(1, concurrency)
-        self.hold = hold
+        self.health = health
         self.logger = logger
         self.progress = BackfillProgress()
         self.rateLimiter = maxRate.map { RateLimiter(perSecond: $0) }
@@ -119,15 +119,13 @@ public struct Backfill: Sendable {
         self.window = window
     }
 
-    /// The migration: each object through `handler`, held through outages by `hold` (give the
-    /// backfill the same hold, so that it starts nothing new during an outage).
-    public static func migrating(_ handler: MigrationHandler, hold: OutageHold) -> Process {
+    /// The migration: each object through `handler`, whose retry policy holds it through outages
+    /// (give the backfill its hold's health, so that it starts nothing new during an outage).
+    public static func migrating(_ handler: MigrationHandler) -> Process {
         { object, facts in
-            try await hold.run {
-                try await handler.migrate(sourceKey: object.key, size: object.size, listedETag: object.eTag,
-                                          storageClass: object.storageClass, destinationAbsent: object.destinationAbsent,
-                                          facts: facts)
-            }
+            try await handler.migrate(sourceKey: object.key, size: object.size, listedETag: object.eTag,
+                                      storageClass: object.storageClass, destinationAbsent: object.destinationAbsent,
+                                      facts: facts)
         }
     }
 
@@ -181,7 +179,7 @@ public struct Backfill: Sendable {
                         if Task.isCancelled { break consume }
                         progress.listed()
                         // During an outage the objects in flight are held; start nothing new until they finish.
-                        while inFlight >= min(concurrency, window?.limit ?? concurrency) || (inFlight > 0 && hold.health.outage != nil) {
+                        while inFlight >= min(concurrency, window?.limit ?? concurrency) || (inFlight > 0 && health.outage != nil) {
                             await group.next()
                             inFlight -= 1
                         }

@@ -11,9 +11,8 @@ public enum MessageDisposition: Sendable, Hashable {
 /// Decides the fate of one queue message: parses it, runs each record through the handler, and
 /// says whether the message may be deleted.
 ///
-/// A record that fails because a dependency is down (a transient or throttling failure, after the
-/// handler's own retries) is *held*: retried with capped backoff for up to ``maxHold``, while the
-/// worker keeps the message invisible. An outage therefore costs no receive counts, and the
+/// A record whose dependency is down is held by the handler's retry policy (its ``OutageHold``)
+/// while the worker keeps the message invisible: an outage costs no receive counts, and the
 /// message completes as soon as the dependency is back. Failures that are the object's own
 /// (access denied, source missing) give up at once and leave the message for redelivery.
 public struct MessageProcessor: Sendable {
@@ -22,27 +21,18 @@ public struct MessageProcessor: Sendable {
     public let tally: MigrationTally
     /// Records each record's result (tally, ledger, log).
     private let runner: ObjectRunner
-    public let health: DependencyHealth
     public let logger: Logger
-    /// How long one record may be held through an outage before its message is given up to redelivery.
-    public var maxHold: Duration
-    /// The longest pause between attempts while held.
-    public var holdBackoffCap: Duration
     /// How long a copied object waits for its row to appear (see ``RowWait``); zero: not at all.
     public var rowWait: Duration
 
     /// - Parameter ledger: the audit trail (`--ledger`), one line per record.
     public init(sourceBucket: String, handler: MigrationHandler, tally: MigrationTally, ledger: (any MigrationLedger)? = nil,
-                health: DependencyHealth = DependencyHealth(), logger: Logger, maxHold: Duration = .seconds(900),
-                holdBackoffCap: Duration = .seconds(5), rowWait: Duration = .zero) {
+                logger: Logger, rowWait: Duration = .zero) {
         self.runner = ObjectRunner(tally: tally, ledger: ledger, logger: logger)
         self.sourceBucket = sourceBucket
         self.handler = handler
         self.tally = tally
-        self.health = health
         self.logger = logger
-        self.maxHold = maxHold
-        self.holdBackoffCap = holdBackoffCap
         self.rowWait = rowWait
     }
 
@@ -71,14 +61,12 @@ public struct MessageProcessor: Sendable {
         }
     }
 
-    /// Runs the handler, holding the record through dependency outages.
-    private func migrateHolding(_ event: ObjectEvent, facts: MigrationFacts,
-                                waitingForRow: @escaping @Sendable () -> Void) async throws -> MigrationOutcome {
+    /// Runs the handler for one record (its retry policy holds it through dependency outages).
+    private func migrate(_ event: ObjectEvent, facts: MigrationFacts,
+                         waitingForRow: @escaping @Sendable () -> Void) async throws -> MigrationOutcome {
         let rowWait = rowWait > .zero ? RowWait(window: rowWait, began: waitingForRow) : nil
-        return try await OutageHold(health: health, maxHold: maxHold, backoffCap: holdBackoffCap, logger: logger).run {
-            try await handler.migrate(sourceKey: event.key, eTag: event.eTag, versionId: event.versionId, size: event.size,
-                                      rowWait: rowWait, facts: facts)
-        }
+        return try await handler.migrate(sourceKey: event.key, eTag: event.eTag, versionId: event.versionId, size: event.size,
+                                         rowWait: rowWait, facts: facts)
     }
 
     /// Returns nil when the record is done or skipped, or the failure's description.
@@ -87,7 +75,7 @@ public struct MessageProcessor: Sendable {
         let result = await runner.run(facts, metadata: ["bucket": "\(event.bucket)", "message_id": "\(messageID)"]) {
             guard event.isObjectCreated else { return .skipped(.notObjectCreated) }
             guard event.bucket == sourceBucket else { return .skipped(.foreignBucket) }
-            return try await migrateHolding(event, facts: facts, waitingForRow: waitingForRow)
+            return try await migrate(event, facts: facts, waitingForRow: waitingForRow)
         }
         guard let error = result.error else {
             if let eventTime = event.eventTime, let age = EventAge.since(eventTime) { MoverMetrics.eventCompleted(age: age) }

@@ -1,9 +1,14 @@
 public import Logging
 
-/// Holds work through dependency outages: an outage (no connection, a connection lost or timed
-/// out, a database restarting) or throttling past the adaptive window's own retries is retried
-/// with capped, jittered backoff for up to ``maxHold``, and the outage is recorded in ``health``
-/// so the caller can stop taking on new work meanwhile.
+/// The retry policy's rule for dependency outages: an outage (no connection, a connection lost or
+/// timed out, a database restarting) or throttling that outlasts the ordinary retry budget is
+/// *held*, tried again with capped, jittered backoff for up to ``maxHold``, and recorded in
+/// ``health`` so that the callers stop taking on new work meanwhile.
+///
+/// A policy, not a loop: ``RetryPolicy/run(in:_:onRetry:)`` asks it, once the budget is spent,
+/// whether to wait and try again (``pause(after:heldFor:attempt:)``), and tells it of each success
+/// (``answered()``). Only a retry policy that carries a hold holds anything: the migration's
+/// (worker and backfill alike); the listings, `rollback`, `finalize` and `verify` fail instead.
 ///
 /// Everything else is thrown at once: failures that belong to the object (access denied, source
 /// missing), and transient answers (a 5xx, a 2xx that is not the operation's result) whose
@@ -11,42 +16,42 @@ public import Logging
 /// holding its objects for ``maxHold`` would stall the run.
 public struct OutageHold: Sendable {
     public let health: DependencyHealth
-    /// How long one object may be held before it counts as failed.
+    /// How long one call may be held before its failure is thrown.
     public var maxHold: Duration
-    /// The longest pause between attempts.
-    public var backoffCap: Duration
+    /// The pauses between held attempts.
+    public var backoff: Backoff
     public let logger: Logger
 
+    /// - Parameter backoffCap: the longest pause between held attempts (they start at 500 ms).
     public init(health: DependencyHealth = DependencyHealth(), maxHold: Duration = .seconds(900),
                 backoffCap: Duration = .seconds(5), logger: Logger) {
         self.health = health
         self.maxHold = maxHold
-        self.backoffCap = backoffCap
+        self.backoff = Backoff(initial: .milliseconds(500), cap: backoffCap)
         self.logger = logger
     }
 
-    /// Runs `migrate` until it succeeds, fails permanently, ``maxHold`` passes, or the task is cancelled.
-    public func run(_ migrate: () async throws -> MigrationOutcome) async throws -> MigrationOutcome {
-        let started = ContinuousClock.now
-        var attempt = 0
-        while true {
-            do {
-                let outcome = try await migrate()
-                if let lasted = health.markHealthy() {
-                    logger.notice("dependencies answering again", metadata: ["outage_lasted": "\(lasted)"])
-                }
-                return outcome
-            } catch let error as MigrationError where error.failureClass == .outage || error.failureClass == .throttled {
-                guard !Task.isCancelled, ContinuousClock.now - started < maxHold else { throw error }
-                if health.markOutage("\(error.step.rawValue): \(error.code)") {
-                    logger.warning("dependency outage: holding in-flight work and pausing new work", metadata: [
-                        "step": "\(error.step.rawValue)", "error_code": "\(error.code)", "error": "\(error.underlying)",
-                    ])
-                }
-                attempt += 1
-                MoverMetrics.retried(error.code)
-                try await Task.sleep(for: Backoff(initial: .milliseconds(500), cap: backoffCap).delay(attempt: attempt))
-            }
+    /// Whether failures of this class are held.
+    public static func holds(_ failure: FailureClass) -> Bool {
+        failure == .outage || failure == .throttled
+    }
+
+    /// The pause before held attempt `attempt` (1 for the first) after `error`, the call having
+    /// been held for `heldFor`; nil when `error` is not held (not an outage, or held long enough).
+    /// A new outage is marked in ``health`` and logged once.
+    public func pause(after error: any Error, heldFor: Duration, attempt: Int) -> Duration? {
+        guard Self.holds(error.failureClass), heldFor < maxHold else { return nil }
+        if health.markOutage(error.failureCode) {
+            logger.warning("dependency outage: holding in-flight work and pausing new work", metadata: [
+                "error_code": "\(error.failureCode)", "error": "\(error)",
+            ])
         }
+        return backoff.delay(attempt: attempt)
+    }
+
+    /// A call succeeded: an outage that was marked is over.
+    public func answered() {
+        guard health.outage != nil, let lasted = health.markHealthy() else { return }
+        logger.notice("dependencies answering again", metadata: ["outage_lasted": "\(lasted)"])
     }
 }

@@ -13,10 +13,14 @@ public struct RetryPolicy: Sendable {
     public var maxDelay: Duration
     /// The retry budget shared by every call that uses this policy.
     public let quota: RetryQuota
+    /// Holds outages and throttling past the budget (see ``OutageHold``); nil: they are thrown
+    /// like any other failure once the budget is spent.
+    public var hold: OutageHold?
 
     /// The SDK defaults: 3 attempts, 100 ms base, 500 ms when throttled, 20 s at most, 500-token quota.
     public init(maxAttempts: Int = 3, baseDelay: Duration = .milliseconds(100), throttledBaseDelay: Duration = .milliseconds(500),
-                maxDelay: Duration = .seconds(20), quota: RetryQuota = RetryQuota()) {
+                maxDelay: Duration = .seconds(20), quota: RetryQuota = RetryQuota(), hold: OutageHold? = nil) {
+        self.hold = hold
         self.maxAttempts = max(1, maxAttempts)
         self.baseDelay = baseDelay
         self.throttledBaseDelay = throttledBaseDelay
@@ -35,7 +39,18 @@ public struct RetryPolicy: Sendable {
         Backoff(initial: failure == .throttled ? throttledBaseDelay : baseDelay, cap: maxDelay, jitter: 0...1)
     }
 
-    /// Runs `operation`, retrying transient and throttled failures within the attempt and quota budget.
+    /// This policy, holding outages through `hold`.
+    public func holding(through hold: OutageHold) -> RetryPolicy {
+        var policy = self
+        policy.hold = hold
+        return policy
+    }
+
+    /// Runs `operation`, retrying transient and throttled failures within the attempt and quota
+    /// budget, and then, with a ``hold``, outages and throttling for as long as it holds them.
+    ///
+    /// One loop and one classification (``FailureClass``) decide every retry; the adaptive
+    /// window and the outage hold are policies it consults, not loops around it.
     ///
     /// - Parameters:
     ///   - window: every attempt takes a slot of this adaptive window and reports to it; a
@@ -50,12 +65,15 @@ public struct RetryPolicy: Sendable {
     ) async throws -> T {
         var attempt = 1
         var throttledInWindow = 0
+        /// When the hold took the call, and how often it has held it.
+        var held: (since: ContinuousClock.Instant, count: Int)?
         while true {
             let admission = await window?.admit()
             do {
                 let value = try await operation()
                 if let admission { window?.finished(admission, throttled: false) }
                 quota.recordSuccess(retried: attempt > 1)
+                hold?.answered()
                 return value
             } catch {
                 let failure = error.failureClass
@@ -67,14 +85,26 @@ public struct RetryPolicy: Sendable {
                         continue
                     }
                 }
-                guard failure != .permanent, attempt < maxAttempts, !Task.isCancelled, quota.acquire(for: failure) else {
-                    throw error
+                guard !Task.isCancelled, failure != .permanent else { throw error }
+                if attempt < maxAttempts, quota.acquire(for: failure) {
+                    let pause = delay(beforeRetry: attempt, after: failure)
+                    MoverMetrics.retried(error.failureCode)
+                    onRetry(error, attempt, pause)
+                    try await Task.sleep(for: pause)
+                    attempt += 1
+                    continue
                 }
-                let pause = delay(beforeRetry: attempt, after: failure)
+                // The budget is spent: only the hold may go on, and only through an outage.
+                let since = held?.since ?? .now
+                let count = (held?.count ?? 0) + 1
+                guard let hold, let pause = hold.pause(after: error, heldFor: .now - since, attempt: count) else { throw error }
+                held = (since, count)
                 MoverMetrics.retried(error.failureCode)
                 onRetry(error, attempt, pause)
                 try await Task.sleep(for: pause)
-                attempt += 1
+                // Each held attempt has the ordinary budget again, as a new call would.
+                attempt = 1
+                throttledInWindow = 0
             }
         }
     }

@@ -38,12 +38,18 @@ public struct Worker: Service {
 
     /// The copies' adaptive window, which the intake follows; nil: a fixed intake.
     public let window: AdaptiveWindow?
+    /// The dependencies' health as the handler's outage hold marks it: while an outage holds
+    /// messages in flight, no new ones are received.
+    public let health: DependencyHealth
 
     /// - Parameter window: the adaptive window the processor's copies run in (its handler's):
     ///   throttling narrows the intake and successes widen it again.
+    /// - Parameter health: the health the processor's handler's ``OutageHold`` marks.
     public init(queue: any MessageQueue, processor: MessageProcessor, configuration: Configuration, logger: Logger,
-                window: AdaptiveWindow? = nil, liveness: PollLoopLiveness = PollLoopLiveness()) {
+                window: AdaptiveWindow? = nil, health: DependencyHealth = DependencyHealth(),
+                liveness: PollLoopLiveness = PollLoopLiveness()) {
         self.window = window
+        self.health = health
         self.queue = queue
         self.processor = processor
         self.configuration = configuration
@@ -100,7 +106,7 @@ public struct Worker: Service {
         rounds: while true {
             liveness.tick()
             let granted: Int
-            switch machine.nextRound(stopping: Self.stopping(drained), outage: processor.health.outage != nil,
+            switch machine.nextRound(stopping: Self.stopping(drained), outage: health.outage != nil,
                                      permitsInUse: permits.inUse, permitLimit: permits.limit) {
             case .stop:
                 break rounds

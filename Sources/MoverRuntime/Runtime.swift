@@ -91,7 +91,10 @@ public final class Runtime: Sendable {
     /// - Parameter pathIndexed: whether the path column has an index; without one, updates wait a
     ///   few milliseconds to form larger batches, since each statement scans the table.
     /// - Parameter window: the in-flight window that throttling narrows (AIMD); nil keeps it fixed.
-    public func handler(pathIndexed: Bool = true, window: AdaptiveWindow? = nil) throws -> MigrationHandler {
+    /// - Parameter health: marked by the handler's outage hold (its retry policy holds outages), so
+    ///   that the caller starts no new work meanwhile.
+    public func handler(pathIndexed: Bool = true, window: AdaptiveWindow? = nil,
+                        health: DependencyHealth = DependencyHealth()) throws -> MigrationHandler {
         let copier = S3ObjectCopier(
             client: try s3(), sourceBucket: try settings.bucket(.sourceBucket),
             destinationBucket: try settings.bucket(.destinationBucket),
@@ -101,7 +104,7 @@ public final class Runtime: Sendable {
         return MigrationHandler(
             mapper: try settings.keyMapper(), copier: copier,
             repointer: Self.repointer(database, try pathTargets(), back: false, linger: pathIndexed ? .zero : .milliseconds(10)),
-            retry: retry, logger: logger, window: window)
+            retry: retry.holding(through: OutageHold(health: health, logger: logger)), logger: logger, window: window)
     }
 
     /// The batched repointer over every target: source values to destination values, or (`back`,

@@ -67,10 +67,11 @@ public final class WorkerRun: Service {
         let pathIndexed = await runtime.checkPathIndex(create: options.createIndex)
         if Task.isShuttingDownGracefully { return nil }
         let window = options.adaptive ? AdaptiveWindow(maximum: options.worker.concurrency) : nil
+        let health = DependencyHealth()
         let processor = MessageProcessor(sourceBucket: try runtime.settings.bucket(.sourceBucket),
-                                         handler: try runtime.handler(pathIndexed: pathIndexed, window: window),
+                                         handler: try runtime.handler(pathIndexed: pathIndexed, window: window, health: health),
                                          tally: tally, ledger: options.ledger, logger: logger, rowWait: options.rowWait)
         return Worker(queue: SQSMessageQueue(client: sqs, queueURL: queueURL), processor: processor,
-                      configuration: options.worker, logger: logger, window: window, liveness: liveness)
+                      configuration: options.worker, logger: logger, window: window, health: health, liveness: liveness)
     }
 }

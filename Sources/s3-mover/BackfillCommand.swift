@@ -158,7 +158,7 @@ struct BackfillCommand: AsyncParsableCommand {
             S3SourceLister(client: s3, bucket: sourceBucket, prefix: mapper.sourceListPrefix)
         }
         // Each mode builds what it uses: only the migration has a handler, a window and a ledger.
-        let hold = OutageHold(logger: logger)
+        let health = DependencyHealth()
         var window: AdaptiveWindow?
         let lister: any SourceLister
         let work: Backfill.Process
@@ -166,12 +166,12 @@ struct BackfillCommand: AsyncParsableCommand {
             (work, lister) = (process, listed)
         } else {
             window = adaptiveConcurrency ? AdaptiveWindow(maximum: concurrency) : nil
-            work = Backfill.migrating(try runtime.handler(pathIndexed: pathIndexed, window: window), hold: hold)
+            work = Backfill.migrating(try runtime.handler(pathIndexed: pathIndexed, window: window, health: health))
             lister = try runtime.scanningDestination(listed, mapper: mapper)
         }
         let backfill = Backfill(
             lister: lister, listingParallelism: listParallel ?? 4, process: work, retry: runtime.retry, window: window,
-            tally: MigrationTally(), ledger: ledger, concurrency: concurrency, hold: hold, maxRate: maxRate,
+            tally: MigrationTally(), ledger: ledger, concurrency: concurrency, health: health, maxRate: maxRate,
             onFailure: BackfillExecution.onFailure(report), onOutcome: BackfillExecution.onOutcome(report),
             shard: try settings.shard(explicit: shard, shards: shards), logger: logger)
         return (runtime, backfill)

@@ -54,7 +54,7 @@ enum BackfillExecution {
             let runtime = try Runtime(settings: settings, logger: logger)
             let (lister, process) = try await make(runtime, settings)
             let backfill = Backfill(lister: lister, process: process, retry: runtime.retry, tally: MigrationTally(), concurrency: concurrency,
-                                    hold: OutageHold(logger: logger), onFailure: onFailure(report), onOutcome: onOutcome(report), logger: logger)
+                                    onFailure: onFailure(report), onOutcome: onOutcome(report), logger: logger)
             return (runtime, backfill)
         }
         defer { runtime.shutdown() }

@@ -27,10 +27,11 @@ import TestSupport
 
     func backfill(_ lister: any SourceLister, _ copier: MemoryCopier, _ table: MemoryTable, concurrency: Int = 8) -> Backfill {
         let logger = Logger(label: "test")
-        let handler = MigrationHandler(mapper: KeyMapper(), copier: copier, repointer: table, retry: .fast, logger: logger)
         let hold = OutageHold(maxHold: .seconds(60), backoffCap: .milliseconds(10), logger: logger)
-        return Backfill(lister: lister, process: Backfill.migrating(handler, hold: hold), retry: .fast, tally: MigrationTally(),
-                        concurrency: concurrency, hold: hold, logger: logger)
+        let handler = MigrationHandler(mapper: KeyMapper(), copier: copier, repointer: table, retry: RetryPolicy.fast.holding(through: hold),
+                                       logger: logger)
+        return Backfill(lister: lister, process: Backfill.migrating(handler), retry: .fast, tally: MigrationTally(),
+                        concurrency: concurrency, health: hold.health, logger: logger)
     }
 
     @Test func migratesEveryPage() async {
@@ -138,7 +139,7 @@ import TestSupport
                                     seen.withLock { $0.append(object.key) }
                                     if object.key == failing { throw TestError.permanent }
                                     return .migrated(rows: 1)
-                                }, retry: .fast, tally: MigrationTally(), concurrency: 16, hold: OutageHold(logger: logger), logger: logger)
+                                }, retry: .fast, tally: MigrationTally(), concurrency: 16, logger: logger)
         let result = await backfill.run(startAfter: startAfter)
         return (result, seen.withLock { $0 })
     }

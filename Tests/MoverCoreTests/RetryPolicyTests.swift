@@ -1,3 +1,4 @@
+import Logging
 import MoverCore
 import Synchronization
 import Testing
@@ -60,5 +61,85 @@ import Testing
         // Other failures neither narrow nor widen it, and spend the budget as before.
         await #expect(throws: TestError.self) { try await policy.run(in: window) { throw TestError.transient } }
         #expect(window.counts == (throttles: 3, successes: 1))
+    }
+
+    /// A hold that waits 1 ms between held attempts, for up to `maxHold`.
+    static func hold(maxHold: Duration = .seconds(60)) -> OutageHold {
+        var hold = OutageHold(maxHold: maxHold, logger: Logger(label: "test"))
+        hold.backoff = Backoff(initial: .milliseconds(1), cap: .milliseconds(1), jitter: 1...1)
+        return hold
+    }
+
+    /// ``RetryPolicy/fast`` with a quota of its own (the shared one is other tests' too).
+    static func holding(_ hold: OutageHold) -> RetryPolicy {
+        RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(1), throttledBaseDelay: .milliseconds(1), maxDelay: .milliseconds(2),
+                    hold: hold)
+    }
+
+    /// An outage past the budget is held (one loop, one classification) until it ends: the
+    /// health shows it meanwhile and is clear after the first success.
+    @Test func anOutagePastTheBudgetIsHeldUntilItEnds() async throws {
+        let hold = Self.hold()
+        let calls = Mutex(0)
+        let outageSeen = Mutex(false)
+        let value = try await Self.holding(hold).run {
+            let call = calls.withLock { calls in
+                calls += 1
+                return calls
+            }
+            if call > 1 { outageSeen.withLock { $0 = $0 || hold.health.outage != nil } }
+            if call <= 20 { throw TestError.outage }
+            return call
+        }
+        #expect(value == 21)
+        #expect(outageSeen.withLock { $0 }, "the outage was marked while held")
+        #expect(hold.health.outage == nil, "and cleared by the success")
+    }
+
+    /// Throttling past the budget is held like an outage.
+    @Test func throttlingPastTheBudgetIsHeld() async throws {
+        let calls = Mutex(0)
+        let value = try await Self.holding(Self.hold()).run {
+            let call = calls.withLock { calls in
+                calls += 1
+                return calls
+            }
+            if call <= 10 { throw TestError.throttled }
+            return call
+        }
+        #expect(value == 11)
+    }
+
+    /// A server that answers, however wrongly, is not an outage: a transient failure spends the
+    /// ordinary budget and is thrown, hold or not; a permanent one is thrown at once.
+    @Test(arguments: [(TestError.transient, 3), (.permanent, 1)])
+    func failuresThatAreNotOutagesAreNotHeld(_ failure: TestError, calls expected: Int) async {
+        let hold = Self.hold()
+        let calls = Mutex(0)
+        await #expect(throws: TestError.self) {
+            try await Self.holding(hold).run { calls.withLock { $0 += 1 }; throw failure }
+        }
+        #expect(calls.withLock { $0 } == expected)
+        #expect(hold.health.outage == nil)
+    }
+
+    /// The hold ends after `maxHold`: the outage is thrown, and stays marked (nothing succeeded).
+    @Test func theHoldGivesUpAfterItsLimit() async {
+        let hold = Self.hold(maxHold: .milliseconds(30))
+        let calls = Mutex(0)
+        await #expect(throws: TestError.self) {
+            try await Self.holding(hold).run { calls.withLock { $0 += 1 }; throw TestError.outage }
+        }
+        #expect(calls.withLock { $0 } > 3, "held past the ordinary budget")
+        #expect(hold.health.outage != nil)
+    }
+
+    /// Without a hold (listings, rollback, finalize, verify), an outage is thrown once the budget is spent.
+    @Test func withoutAHoldAnOutageSpendsTheBudgetOnly() async {
+        let calls = Mutex(0)
+        await #expect(throws: TestError.self) {
+            try await RetryPolicy.fast.run { calls.withLock { $0 += 1 }; throw TestError.outage }
+        }
+        #expect(calls.withLock { $0 } == 3)
     }
 }

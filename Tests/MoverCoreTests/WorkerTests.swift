@@ -15,10 +15,12 @@ import TestSupport
 
     func worker(_ queue: MemoryQueue, copier: MemoryCopier, table: MemoryTable, drain: Bool = true, concurrency: Int = 4) -> Worker {
         let logger = Logger(label: "test")
-        let handler = MigrationHandler(mapper: KeyMapper(), copier: copier, repointer: table, retry: .fast, logger: logger)
-        let processor = MessageProcessor(sourceBucket: "legacy", handler: handler, tally: MigrationTally(), logger: logger,
-                                         holdBackoffCap: .milliseconds(20))
-        return Worker(queue: queue, processor: processor, configuration: .init(concurrency: concurrency, waitSeconds: 0, drain: drain), logger: logger)
+        let hold = OutageHold(backoffCap: .milliseconds(20), logger: logger)
+        let handler = MigrationHandler(mapper: KeyMapper(), copier: copier, repointer: table, retry: RetryPolicy.fast.holding(through: hold),
+                                       logger: logger)
+        let processor = MessageProcessor(sourceBucket: "legacy", handler: handler, tally: MigrationTally(), logger: logger)
+        return Worker(queue: queue, processor: processor, configuration: .init(concurrency: concurrency, waitSeconds: 0, drain: drain),
+                      logger: logger, health: hold.health)
     }
 
     @Test func receivesWholeBatchesWhilePermitsAreShort() async {
@@ -197,6 +199,6 @@ import TestSupport
         #expect(worker.processor.tally.snapshot.failed == 0)
         #expect(worker.processor.tally.snapshot.messagesReceived == 8)  // nothing was received twice
         #expect(state.extensions > 0)  // the heartbeat kept them invisible meanwhile
-        #expect(worker.processor.health.outage == nil)
+        #expect(worker.health.outage == nil)
     }
 }
