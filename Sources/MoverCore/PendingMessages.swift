@@ -1,9 +1,16 @@
 import Synchronization
 
-/// The messages of one batch still in progress, which the heartbeat keeps invisible.
+/// One batch's heartbeat state, shared by the tasks that settle its messages and the heartbeat
+/// that keeps the rest invisible (``VisibilityHeartbeatStateMachine``).
 final class PendingMessages: Sendable {
-    private let state: Mutex<[QueueMessage]>
-    init(_ messages: [QueueMessage]) { state = Mutex(messages) }
-    var messages: [QueueMessage] { state.withLock { $0 } }
-    func remove(_ message: QueueMessage) { state.withLock { $0.removeAll { $0.receiptHandle == message.receiptHandle } } }
+    private let machine: Mutex<VisibilityHeartbeatStateMachine>
+
+    init(_ messages: [QueueMessage], visibility: Int) {
+        machine = Mutex(VisibilityHeartbeatStateMachine(messages, visibility: visibility))
+    }
+
+    /// Runs `body` on the state machine, under its lock (never across a suspension).
+    func withMachine<Result>(_ body: (inout VisibilityHeartbeatStateMachine) -> Result) -> Result {
+        machine.withLock { body(&$0) }
+    }
 }

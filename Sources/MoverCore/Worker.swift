@@ -192,11 +192,11 @@ public struct Worker: Service {
     /// message waiting for its row gives its permit back while it waits, so it does not hold back
     /// new messages.
     func processBatch(_ batch: [QueueMessage], visibility: Int, permits: AsyncPermits, deleter: MessageDeleter) async {
-        let pending = PendingMessages(batch)
+        let pending = PendingMessages(batch, visibility: visibility)
         // The heartbeat is a sibling of the messages' work and ends when the last of them does.
         await withTaskGroup(of: Bool.self) { group in
             group.addTask { [self] in
-                await heartbeat(pending, visibility: visibility)
+                await heartbeat(pending)
                 return false
             }
             group.addTask { [self] in
@@ -207,32 +207,40 @@ public struct Worker: Service {
         }
     }
 
-    /// Keeps the messages still pending invisible (every third of the visibility timeout) until cancelled.
-    private func heartbeat(_ pending: PendingMessages, visibility: Int) async {
-        let interval = max(Duration.milliseconds(250), .seconds(visibility) / 3)
-        while !Task.isCancelled {
+    /// Keeps the messages still pending invisible until none is left or it is cancelled. When to
+    /// extend which messages is the state machine's decision (``VisibilityHeartbeatStateMachine``);
+    /// this loop only carries it out.
+    private func heartbeat(_ pending: PendingMessages) async {
+        var pause = pending.withMachine { $0.firstPause }
+        while true {
             do {
-                try await Task.sleep(for: interval)
+                try await Task.sleep(for: pause)
             } catch {
                 return
             }
-            let messages = pending.messages
-            guard !messages.isEmpty else { continue }
+            guard case .extend(let messages, let seconds) = pending.withMachine({ $0.next() }) else { return }
             do {
-                let failed = try await queue.extendVisibility(messages, seconds: visibility)
-                if !failed.isEmpty {
+                let failures = try await queue.extendVisibility(messages, seconds: seconds)
+                let answer = pending.withMachine { $0.extended(messages, failures: failures) }
+                pause = answer.pause
+                if !answer.atRisk.isEmpty {
                     // Another consumer may receive these before they are done: the work is
                     // idempotent, but say so.
-                    MoverMetrics.messagesAtRisk(failed.count)
+                    MoverMetrics.messagesAtRisk(answer.atRisk.count)
                     logger.warning("visibility of messages in progress could not be extended; they may be delivered again", metadata: [
-                        "message_ids": "\(failed.map(\.message.id).joined(separator: ","))",
-                        "error_codes": "\(Set(failed.map(\.code)).sorted().joined(separator: ","))",
+                        "message_ids": "\(answer.atRisk.map(\.message.id).joined(separator: ","))",
+                        "error_codes": "\(Set(answer.atRisk.map(\.code)).sorted().joined(separator: ","))",
+                        "not_extended_again": "\(answer.givenUp.map(\.message.id).joined(separator: ","))",
+                        "retry_in": "\(pause)",
                     ])
                 }
             } catch is CancellationError {
                 return
             } catch {
-                logger.warning("visibility heartbeat failed", metadata: ["error": "\(error)", "messages": "\(messages.count)"])
+                pause = pending.withMachine { $0.extensionFailed() }
+                logger.warning("visibility heartbeat failed", metadata: [
+                    "error": "\(error)", "error_code": "\(error.failureCode)", "messages": "\(messages.count)", "retry_in": "\(pause)",
+                ])
             }
         }
     }
@@ -245,7 +253,7 @@ public struct Worker: Service {
                     let permit = PermitHold(permits)
                     let disposition = await processor.process(message, waitingForRow: { permit.release() })
                     permit.release()
-                    pending.remove(message)
+                    pending.withMachine { $0.settled(message) }
                     switch disposition {
                     case .delete:
                         await deleter.delete(message)
