@@ -189,13 +189,13 @@ public struct Backfill: Sendable {
                         inFlight += 1
                         group.addTask { [process, runner, onFailure, onOutcome] in
                             let facts = MigrationFacts(sourceKey: object.key)
-                            switch await runner.run(facts, { try await process(object, facts) }) {
-                            case .completed(let outcome):
-                                onOutcome?(object.key, outcome)
-                                tracker.finished(ticket)
-                            case .failed(let error), .interrupted(let error):
+                            let result = await runner.run(facts, { try await process(object, facts) })
+                            if let error = result.error {
                                 tracker.failed(ticket)
                                 onFailure?(object.key, error)
+                            } else if let outcome = result.outcome {
+                                onOutcome?(object.key, outcome)
+                                tracker.finished(ticket)
                             }
                         }
                     }

@@ -78,7 +78,7 @@ public enum MigrationOutcome: Sendable, Hashable {
 }
 
 /// The object could not be migrated; the work must be left for a retry.
-public struct MigrationError: Error, Sendable, CustomStringConvertible {
+public struct MigrationError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Which step failed.
     public enum Step: String, Sendable {
         case copy, update

@@ -2,21 +2,49 @@ public import Logging
 
 /// What became of one object: the one value its tally, metrics, ledger line, log line and (for
 /// the worker) its message's fate are derived from.
-public enum ObjectResult: Sendable {
-    /// A final state: copied (migrated, already migrated, copied without a row), skipped for a
-    /// reason, a conflict, or a mode's own outcome (enqueued, planned, deleted...).
-    case completed(MigrationOutcome)
-    /// Stopped by shutdown before its end (``MigrationError/Step/rowWait``): not the object's
-    /// failure; its message is left for redelivery.
-    case interrupted(MigrationError)
+public enum ObjectResult: Sendable, Hashable {
+    /// Its work is done: copied (migrated, already migrated, copied without a row), or a mode's
+    /// own work (enqueued, planned, repointed back, deleted, would delete).
+    case done(MigrationOutcome)
+    /// Acknowledged without work, for this reason (finalize's kept sources included).
+    case skipped(SkipReason)
+    /// The destination held other, newer bytes: they were kept, nothing was written, no row moved.
+    case conflict(reason: String)
+    /// Not the object's failure: stopped by shutdown mid-way (``MigrationError/Step/rowWait``),
+    /// and left to be tried again after this long (zero: another consumer may take it at once).
+    case retry(after: Duration, MigrationError)
     /// Failed after the retries and the outage hold; the error says the step, code and class.
     case failed(MigrationError)
 
-    /// The error, unless the object completed.
+    /// The result of an object whose work returned `outcome`.
+    public init(_ outcome: MigrationOutcome) {
+        switch outcome {
+        case .skipped(let reason): self = .skipped(reason)
+        case .conflict(_, let reason): self = .conflict(reason: reason)
+        default: self = .done(outcome)
+        }
+    }
+
+    /// The result of an object whose work threw `error` (a shutdown is not its failure).
+    public init(_ error: MigrationError) {
+        self = error.step == .rowWait ? .retry(after: .zero, error) : .failed(error)
+    }
+
+    /// What the object's work returned, unless it threw.
+    public var outcome: MigrationOutcome? {
+        switch self {
+        case .done(let outcome): outcome
+        case .skipped(let reason): .skipped(reason)
+        case .conflict(let reason): .conflict(rows: 0, reason: reason)
+        case .retry, .failed: nil
+        }
+    }
+
+    /// The error, if the work threw.
     public var error: MigrationError? {
         switch self {
-        case .completed: nil
-        case .interrupted(let error), .failed(let error): error
+        case .done, .skipped, .conflict: nil
+        case .retry(_, let error), .failed(let error): error
         }
     }
 }
@@ -44,10 +72,9 @@ public struct ObjectRunner: Sendable {
                     _ work: () async throws -> MigrationOutcome) async -> ObjectResult {
         let result: ObjectResult
         do {
-            result = .completed(try await work())
+            result = ObjectResult(try await work())
         } catch {
-            let failure = MigrationError.wrapping(error, step: .check, key: facts.snapshot.sourceKey)
-            result = failure.step == .rowWait ? .interrupted(failure) : .failed(failure)
+            result = ObjectResult(MigrationError.wrapping(error, step: .check, key: facts.snapshot.sourceKey))
         }
         record(result, facts, metadata: metadata)
         return result
@@ -57,12 +84,13 @@ public struct ObjectRunner: Sendable {
     public func record(_ result: ObjectResult, _ facts: MigrationFacts, metadata: Logger.Metadata = [:]) {
         let key = facts.snapshot.sourceKey
         switch result {
-        case .completed(let outcome):
+        case .done, .skipped, .conflict:
+            guard let outcome = result.outcome else { return }
             // Another shard's object is in that process's ledger, not in this one's.
             if outcome != .skipped(.otherShard) { ledger?.record(LedgerEntry(facts, outcome: outcome)) }
             tally.record(outcome)
             logger.debug("object processed", metadata: metadata.merging(["key": "\(key)", "outcome": "\(outcome.label)"]) { $1 })
-        case .interrupted(let error):
+        case .retry(_, let error):
             ledger?.record(LedgerEntry(facts, error: error))
             logger.info("shut down while the object was in flight; left for redelivery", metadata: metadata.merging([
                 "key": "\(key)", "step": "\(error.step.rawValue)",
