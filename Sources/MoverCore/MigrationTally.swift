@@ -4,22 +4,33 @@ import Synchronization
 public final class MigrationTally: Sendable {
     /// A snapshot of the counters.
     public struct Snapshot: Sendable, Hashable {
+        /// Objects copied whose rows were repointed, and those rows.
         public var migrated = 0
         public var rowsUpdated = 0
+        /// Objects already copied whose rows already pointed at the copy (a repeat).
         public var alreadyMigrated = 0
+        /// Objects copied that no row references.
         public var copiedWithoutRow = 0
+        /// Objects acknowledged without work, by reason (finalize's kept sources included).
         public var skipped: [SkipReason: Int] = [:]
+        /// Objects that failed, and how many by (bounded) error code.
         public var failed = 0
         public var failedByCode: [String: Int] = [:]
+        /// The worker's messages: received, deleted once done, left for redelivery, and not
+        /// parseable (left for the dead-letter queue).
         public var messagesReceived = 0
         public var messagesDeleted = 0
         public var messagesKept = 0
         public var malformedMessages = 0
+        /// `backfill --enqueue`: events put on the queue.
         public var enqueued = 0
+        /// `--dry-run`: objects that would be copied (or rows pointed back), and their rows.
         public var planned = 0
         public var plannedRows = 0
+        /// `rollback`: objects whose rows were pointed back at the source, and those rows.
         public var repointedBack = 0
         public var rowsRepointedBack = 0
+        /// `finalize`: sources deleted (`--yes`), or that would be.
         public var deleted = 0
         public var wouldDelete = 0
         /// Objects whose destination held other, newer bytes, kept (``MigrationOutcome/conflict(rows:reason:)``).

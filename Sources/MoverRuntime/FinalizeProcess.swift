@@ -1,4 +1,4 @@
-public import AWS
+import AWS
 public import MoverCore
 
 /// `finalize --delete-source`: the safe finish. A source object is deleted only when its copy
@@ -10,14 +10,12 @@ public import MoverCore
 ///
 /// Driven by a ``Backfill`` over the source listing.
 public struct FinalizeProcess: Sendable {
-    public let s3: S3Client
-    public let sourceBucket: String
-    public let destinationBucket: String
+    /// Both buckets, and the retry policy every read and the delete go through.
+    public let buckets: BucketPair
     public let mapper: KeyMapper
     /// How the source side stores a key (a row referencing the source holds this value).
     public let format: PathFormat
     public let rows: RowCounter
-    public let retry: RetryPolicy
     /// `--yes`: really delete.
     public let delete: Bool
     /// `--keep-unproven`: keep a source whose copy nothing but the size compares with, instead
@@ -25,37 +23,20 @@ public struct FinalizeProcess: Sendable {
     public let keepUnproven: Bool
     public let output: @Sendable (String) -> Void
 
-    public init(s3: S3Client, sourceBucket: String, destinationBucket: String, mapper: KeyMapper, format: PathFormat = .key, rows: RowCounter,
-                retry: RetryPolicy, delete: Bool, keepUnproven: Bool = false, output: @escaping @Sendable (String) -> Void) {
-        self.keepUnproven = keepUnproven
-        self.s3 = s3
-        self.sourceBucket = sourceBucket
-        self.destinationBucket = destinationBucket
-        self.mapper = mapper
-        self.format = format
-        self.rows = rows
-        self.retry = retry
-        self.delete = delete
-        self.output = output
-    }
-
     public func process(_ object: SourceObject) async throws -> MigrationOutcome {
         if mapper.isDestinationKey(object.key) { return .skipped(.destinationKey) }
         guard let destinationKey = mapper.destinationKey(for: object.key) else { return .skipped(.notSourceKey) }
-        let source = "s3://\(sourceBucket)/\(object.key)"
+        let source = "s3://\(buckets.source)/\(object.key)"
         do {
             let referencing = try await rows.rows(at: format.value(for: object.key))
             guard referencing == 0 else {
                 output("kept \(source): \(referencing) row(s) still reference it")
                 return .skipped(.rowAtSource)
             }
-            let heads = try await retry.run { [s3, sourceBucket, destinationBucket] in
-                (try await s3.headObject(bucket: sourceBucket, key: object.key, checksums: true),
-                 try await s3.headObject(bucket: destinationBucket, key: destinationKey, checksums: true))
-            }
-            guard let sourceHead = heads.0 else { return .skipped(.superseded) }  // gone meanwhile
-            guard let copyHead = heads.1 else {
-                output("kept \(source): no copy at s3://\(destinationBucket)/\(destinationKey)")
+            let heads = try await buckets.heads(sourceKey: object.key, destinationKey: destinationKey)
+            guard let sourceHead = heads.source else { return .skipped(.superseded) }  // gone meanwhile
+            guard let copyHead = heads.destination else {
+                output("kept \(source): no copy at s3://\(buckets.destination)/\(destinationKey)")
                 return .skipped(.noCopy)
             }
             var proof = CopyProof.compare(source: S3ObjectCopier.fingerprint(sourceHead), copy: S3ObjectCopier.fingerprint(copyHead))
@@ -64,10 +45,8 @@ public struct FinalizeProcess: Sendable {
                     output("kept \(source): unproven (\(reason)); --keep-unproven")
                     return .skipped(.unproven)
                 }
-                proof = try await retry.run { [s3, sourceBucket, destinationBucket] in
-                    try await ContentReader(client: s3).compare(sourceBucket: sourceBucket, sourceKey: object.key, sourceSize: sourceHead.contentLength,
-                                                                copyBucket: destinationBucket, copyKey: destinationKey, copySize: copyHead.contentLength)
-                }
+                proof = try await buckets.compareContent(sourceKey: object.key, sourceSize: sourceHead.contentLength,
+                                                         destinationKey: destinationKey, destinationSize: copyHead.contentLength)
             }
             let evidence: String
             switch proof {
@@ -86,8 +65,8 @@ public struct FinalizeProcess: Sendable {
             // Only the version that was compared: a newer upload since is not ours to delete.
             let condition = sourceHead.eTag.flatMap(ETag.init)?.quoted
             do {
-                try await retry.run { [s3, sourceBucket] in
-                    try await s3.deleteObject(bucket: sourceBucket, key: object.key, ifMatch: condition)
+                try await buckets.retry.run { [buckets] in
+                    try await buckets.s3.deleteObject(bucket: buckets.source, key: object.key, ifMatch: condition)
                 }
             } catch {
                 throw MigrationError.wrapping(error, step: .delete, key: object.key)

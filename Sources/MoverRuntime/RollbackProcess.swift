@@ -1,4 +1,4 @@
-public import AWS
+import AWS
 public import MoverCore
 
 /// `rollback`: the way back. Each row under the destination prefix is repointed to its source
@@ -16,31 +16,16 @@ public import MoverCore
 /// Driven by a ``Backfill`` over the rows (``RowSourceLister`` on the destination prefix), so it
 /// has the backfill's batching, concurrency, summary, `--report` and graceful stop.
 public struct RollbackProcess: Sendable {
-    public let s3: S3Client
-    public let sourceBucket: String
-    public let destinationBucket: String
+    /// Both buckets, and the retry policy every read and repoint goes through.
+    public let buckets: BucketPair
     public let mapper: KeyMapper
     /// How the destination side stores a key (for the dry run's row count).
     public let format: PathFormat
     /// Destination keys back to source keys (values in the formats of each side).
     public let repointer: any PathRepointer
-    public let retry: RetryPolicy
     /// Set for `--dry-run`: count the rows instead of repointing them.
     public let counter: RowCounter?
     public let output: @Sendable (String) -> Void
-
-    public init(s3: S3Client, sourceBucket: String, destinationBucket: String, mapper: KeyMapper, format: PathFormat = .key, repointer: any PathRepointer, retry: RetryPolicy,
-                dryRunCounter: RowCounter? = nil, output: @escaping @Sendable (String) -> Void) {
-        self.s3 = s3
-        self.sourceBucket = sourceBucket
-        self.destinationBucket = destinationBucket
-        self.mapper = mapper
-        self.format = format
-        self.repointer = repointer
-        self.retry = retry
-        self.counter = dryRunCounter
-        self.output = output
-    }
 
     /// Repoints the rows at `object.key` (a destination key) back to its source key.
     public func process(_ object: SourceObject) async throws -> MigrationOutcome {
@@ -48,15 +33,12 @@ public struct RollbackProcess: Sendable {
         guard let sourceKey = mapper.sourceKey(for: destinationPath) else { return .skipped(.notSourceKey) }
         let conflict: String?
         do {
-            let heads = try await retry.run { [s3, sourceBucket, destinationBucket] in
-                (try await s3.headObject(bucket: sourceBucket, key: sourceKey, checksums: true),
-                 try await s3.headObject(bucket: destinationBucket, key: destinationPath, checksums: true))
-            }
-            guard let source = heads.0 else {
+            let heads = try await buckets.heads(sourceKey: sourceKey, destinationKey: destinationPath)
+            guard let source = heads.source else {
                 throw MigrationError(step: .sourceMissing, key: sourceKey, code: "NoSuchKey",
-                                     underlying: "s3://\(sourceBucket)/\(sourceKey) no longer exists; its rows stay at \(destinationPath)")
+                                     underlying: "s3://\(buckets.source)/\(sourceKey) no longer exists; its rows stay at \(destinationPath)")
             }
-            conflict = try await newerDestination(source: source, sourceKey: sourceKey, destination: heads.1, destinationKey: destinationPath)
+            conflict = try await newerDestination(source: source, sourceKey: sourceKey, destination: heads.destination, destinationKey: destinationPath)
         } catch {
             throw MigrationError.wrapping(error, step: .check, key: sourceKey)
         }
@@ -71,7 +53,7 @@ public struct RollbackProcess: Sendable {
         }
         let outcome: RepointOutcome
         do {
-            outcome = try await retry.run { try await repointer.repoint(from: destinationPath, to: sourceKey) }
+            outcome = try await buckets.retry.run { try await repointer.repoint(from: destinationPath, to: sourceKey) }
         } catch {
             throw MigrationError.wrapping(error, step: .update, key: sourceKey)
         }
@@ -87,10 +69,7 @@ public struct RollbackProcess: Sendable {
     private func newerDestination(source: S3ObjectMetadata, sourceKey: String, destination: S3ObjectMetadata?,
                                   destinationKey: String) async throws -> String? {
         guard let destination else { return nil }  // no copy: the source is all there is
-        let decision = try await retry.run { [s3, sourceBucket, destinationBucket] in
-            try await ContentReader(client: s3).decide(sourceBucket: sourceBucket, sourceKey: sourceKey, source,
-                                                       destinationBucket: destinationBucket, destinationKey: destinationKey, destination)
-        }
+        let decision = try await buckets.decide(sourceKey: sourceKey, source, destinationKey: destinationKey, destination)
         if case .conflict(let reason) = decision { return "the destination \(reason)" }
         return nil
     }

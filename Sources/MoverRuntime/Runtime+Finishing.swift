@@ -11,10 +11,10 @@ extension Runtime {
         _ = try await s3.listObjectsPage(bucket: sourceBucket, prefix: mapper.sourceListPrefix, maxKeys: 1)
         try await checkDatabase()
         let targets = try pathTargets()
-        return RollbackProcess(s3: s3, sourceBucket: sourceBucket, destinationBucket: try settings.bucket(.destinationBucket),
+        return RollbackProcess(buckets: BucketPair(s3: s3, source: sourceBucket, destination: try settings.bucket(.destinationBucket), retry: retry),
                                mapper: mapper, format: targets.destinationFormat,
-                               repointer: Self.repointer(database, targets, back: true), retry: retry,
-                               dryRunCounter: dryRun ? RowCounter(database: database, targets: targets) : nil, output: output)
+                               repointer: Self.repointer(database, targets, back: true),
+                               counter: dryRun ? RowCounter(database: database, targets: targets) : nil, output: output)
     }
 
     /// `finalize --delete-source`'s per-object work, after checking both buckets and the table.
@@ -26,9 +26,9 @@ extension Runtime {
         _ = try await s3.listObjectsPage(bucket: sourceBucket, prefix: mapper.sourceListPrefix, maxKeys: 1)
         _ = try await s3.listObjectsPage(bucket: destinationBucket, prefix: mapper.destinationListPrefix, maxKeys: 1)
         try await checkDatabase()
-        return FinalizeProcess(s3: s3, sourceBucket: sourceBucket, destinationBucket: destinationBucket, mapper: mapper,
+        return FinalizeProcess(buckets: BucketPair(s3: s3, source: sourceBucket, destination: destinationBucket, retry: retry), mapper: mapper,
                                format: try pathTargets().sourceFormat,
-                               rows: RowCounter(database: database, targets: try pathTargets()), retry: retry, delete: delete,
+                               rows: RowCounter(database: database, targets: try pathTargets()), delete: delete,
                                keepUnproven: keepUnproven, output: output)
     }
 }

@@ -14,6 +14,8 @@ public struct Verifier: Sendable {
     public let mapper: KeyMapper
     public let retry: RetryPolicy
     public let logger: Logger
+    /// Both buckets, as one pair's reads see them.
+    private var buckets: BucketPair { BucketPair(s3: s3, source: sourceBucket, destination: destinationBucket, retry: retry) }
     /// How many example keys to keep per finding.
     public var sampleLimit = 10
     /// With `deep`: how many pairs are compared at once (their `HeadObject`s, and with `read`
@@ -198,10 +200,8 @@ public struct Verifier: Sendable {
         let sourceKey = mapper.sourceKey(for: source.key) ?? source.key
         let proof = try await proof(sourceKey: sourceKey, source, copy)
         guard case .unproven = proof, read else { return (sourceKey, proof, false) }
-        let content = try await retry.run { [s3, sourceBucket, destinationBucket] in
-            try await ContentReader(client: s3).compare(sourceBucket: sourceBucket, sourceKey: sourceKey, sourceSize: source.size,
-                                                        copyBucket: destinationBucket, copyKey: copy.key, copySize: copy.size)
-        }
+        let content = try await buckets.compareContent(sourceKey: sourceKey, sourceSize: source.size,
+                                                       destinationKey: copy.key, destinationSize: copy.size)
         return (sourceKey, content, true)
     }
 
@@ -212,11 +212,8 @@ public struct Verifier: Sendable {
         // The same single-part ETag on both: an MD5 of the same content (SSE-KMS ETags are
         // random per object, so two never agree by chance).
         if let a = source.eTag.flatMap(ETag.init), let b = copy.eTag.flatMap(ETag.init), !a.isMultipart, a == b { return .identical(by: "ETag") }
-        let heads = try await retry.run { [s3, sourceBucket, destinationBucket] in
-            (try await s3.headObject(bucket: sourceBucket, key: sourceKey, checksums: true),
-             try await s3.headObject(bucket: destinationBucket, key: copy.key, checksums: true))
-        }
-        guard let sourceHead = heads.0, let copyHead = heads.1 else { return .identical(by: "gone meanwhile") }  // nothing to compare
+        let heads = try await buckets.heads(sourceKey: sourceKey, destinationKey: copy.key)
+        guard let sourceHead = heads.source, let copyHead = heads.destination else { return .identical(by: "gone meanwhile") }  // nothing to compare
         return CopyProof.compare(source: S3ObjectCopier.fingerprint(sourceHead), copy: S3ObjectCopier.fingerprint(copyHead))
     }
 
