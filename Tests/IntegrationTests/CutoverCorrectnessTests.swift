@@ -186,8 +186,8 @@ struct CutoverCorrectnessTests {
 
         // After the window: a row saved once the worker has stopped is finished by the sweep.
         try await fixture.insertRows(["image/never.png"])
-        let verify = try await fixture.run(["verify"])
-        #expect(verify.status == 1 && verify.stdout.contains("backfill --from-rows"), "\(verify.stdout)")
+        let verify = try await fixture.runJSON(["verify"])
+        #expect(verify.status == 1 && verify["rows_at_source_path"] == 1 && verify["objects_not_copied"] == 0, "\(verify)")
         let sweep = try await fixture.run(["backfill", "--from-rows"])
         #expect(sweep.status == 0, "\(sweep.stdout)\(sweep.stderr)")
         #expect(try await fixture.paths() == ["avatar/late.png", "avatar/never.png"])

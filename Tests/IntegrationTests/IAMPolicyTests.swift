@@ -10,11 +10,6 @@ import TestSupport
 @Suite(.tearsDownFixtures, .enabled(if: Stack.isAvailable, "needs the local stack: deploy/local/test.sh"), .timeLimit(.minutes(5)))
 struct IAMPolicyTests {
     /// The number after `label` in a summary (`deleted 21,`, `failed            0`); -1 when absent.
-    static func count(_ label: String, in summary: String) -> Int {
-        guard let range = summary.range(of: "\\b\(label) +[0-9]+", options: .regularExpression) else { return -1 }
-        return Int(summary[range].split(separator: " ").last ?? "") ?? -1
-    }
-
     struct Setup: Decodable {
         var source: String
         var destination: String
@@ -65,6 +60,11 @@ struct IAMPolicyTests {
         func run(_ arguments: [String], _ credentials: [String: String]) async throws -> CommandResult {
             try await Command.run(Stack.binary, arguments, environment: base.merging(credentials) { $1 })
         }
+        /// `arguments --json`: the summary object.
+        func runJSON(_ arguments: [String], _ credentials: [String: String]) async throws -> JSONSummary {
+            let result = try await run(arguments + ["--json"], credentials)
+            return JSONSummary(status: result.status, stdout: result.stdout, stderr: result.stderr)
+        }
         let user = ["AWS_ACCESS_KEY_ID": setup.mover_key, "AWS_SECRET_ACCESS_KEY": setup.mover_secret]
         let tokenFile = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-token").path
         try "eyJhbGciOiJSUzI1NiJ9.e30.sig".write(toFile: tokenFile, atomically: true, encoding: .utf8)
@@ -81,10 +81,10 @@ struct IAMPolicyTests {
         // Backfill, then the worker draining the seed's 20 events, with the user's keys.
         let backfill = try await run(["backfill"], user)
         #expect(backfill.status == 0, "\(backfill.stderr)")
-        let userWorker = try await run(["worker", "--drain", "--wait-seconds", "1"], user)
+        let userWorker = try await runJSON(["worker", "--drain", "--wait-seconds", "1"], user)
         #expect(userWorker.status == 0, "\(userWorker.stderr)")
         // At-least-once: SQS may deliver a message twice, so at least 20 deletes, and none failed.
-        #expect(Self.count("deleted", in: userWorker.stdout) >= 20 && Self.count("failed", in: userWorker.stdout) == 0, "\(userWorker.stdout)")
+        #expect(userWorker["messages_deleted"] >= 20 && userWorker["failed"] == 0 && userWorker.object["failed"] != nil, "\(userWorker)")
 
         // The worker, as the role (IRSA), migrates 3 new uploads as they arrive.
         for number in 101...103 {
@@ -97,14 +97,14 @@ struct IAMPolicyTests {
             #expect(upload.status == 0, "\(upload.stderr)")
         }
         // With METRICS_PORT, the worker also reads both queues' depth (the dead-letter gauge).
-        let worker = try await run(["worker", "--drain", "--wait-seconds", "1"],
-                             irsa.merging(["METRICS_PORT": String(freeLoopbackPort())]) { $1 })
+        let worker = try await runJSON(["worker", "--drain", "--wait-seconds", "1"],
+                                       irsa.merging(["METRICS_PORT": String(freeLoopbackPort())]) { $1 })
         #expect(worker.status == 0, "\(worker.stderr)")
         #expect(!worker.stderr.contains("cannot read the queue depth"), "\(worker.stderr)")
-        #expect(Self.count("deleted", in: worker.stdout) >= 3 && Self.count("failed", in: worker.stdout) == 0, "\(worker.stdout)")
+        #expect(worker["messages_deleted"] >= 3 && worker["failed"] == 0 && worker.object["failed"] != nil, "\(worker)")
 
-        let verify = try await run(["verify"], irsa)
-        #expect(verify.status == 0 && verify.stdout.contains("migration complete"), "\(verify.stdout)\(verify.stderr)")
+        let verify = try await runJSON(["verify"], irsa)
+        #expect(verify.status == 0 && verify.object["complete"] as? Bool == true, "\(verify)")
         let paths = try await database.execute("SELECT path FROM \(table)").rows.compactMap { $0[0] }
         #expect(paths.count == 23 && paths.allSatisfy { $0.hasPrefix("avatar/") })
 
@@ -118,12 +118,12 @@ struct IAMPolicyTests {
 
         // finalize: the worker's policy cannot delete (every object kept, as failed); the
         // FinalizeDeleteSource statement can, and deletes every migrated source object.
-        let refused = try await run(["finalize", "--delete-source", "--yes"], user)
-        #expect(refused.status == 1 && Self.count("deleted", in: refused.stdout) == 0, "\(refused.stdout)\(refused.stderr)")
-        #expect(refused.stderr.contains("AccessDenied"), "\(refused.stderr)")
+        let refused = try await runJSON(["finalize", "--delete-source", "--yes"], user)
+        #expect(refused.status == 1 && refused["deleted"] == 0 && refused.object["deleted"] != nil, "\(refused)")
+        #expect(refused["failed_by_code", "AccessDenied"] == 23, "\(refused)")
         let finalizer = ["AWS_ACCESS_KEY_ID": setup.finalizer_key, "AWS_SECRET_ACCESS_KEY": setup.finalizer_secret]
-        let finalized = try await run(["finalize", "--delete-source", "--yes"], finalizer)
-        #expect(finalized.status == 0 && Self.count("deleted", in: finalized.stdout) == 23, "\(finalized.stdout)\(finalized.stderr)")
+        let finalized = try await runJSON(["finalize", "--delete-source", "--yes"], finalizer)
+        #expect(finalized.status == 0 && finalized["deleted"] == 23, "\(finalized)")
         _ = try? await database.execute("DROP TABLE \(table)")
     }
 }
