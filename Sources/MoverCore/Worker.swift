@@ -31,6 +31,9 @@ public struct Worker: Service {
 
     public let queue: any MessageQueue
     public let processor: MessageProcessor
+    /// Where the message counts go (received, deleted, kept); give it the processor's tally, so
+    /// that one summary counts the messages and their objects.
+    public let tally: MigrationTally
     public let configuration: Configuration
     public let logger: Logger
     /// The receive loops' pulse, for a liveness probe.
@@ -45,13 +48,14 @@ public struct Worker: Service {
     /// - Parameter window: the adaptive window the processor's copies run in (its handler's):
     ///   throttling narrows the intake and successes widen it again.
     /// - Parameter health: the health the processor's handler's ``OutageHold`` marks.
-    public init(queue: any MessageQueue, processor: MessageProcessor, configuration: Configuration, logger: Logger,
+    public init(queue: any MessageQueue, processor: MessageProcessor, tally: MigrationTally, configuration: Configuration, logger: Logger,
                 window: AdaptiveWindow? = nil, health: DependencyHealth = DependencyHealth(),
                 liveness: PollLoopLiveness = PollLoopLiveness()) {
         self.window = window
         self.health = health
         self.queue = queue
         self.processor = processor
+        self.tally = tally
         self.configuration = configuration
         self.logger = logger
         self.liveness = liveness
@@ -64,7 +68,7 @@ public struct Worker: Service {
         window?.drive(permits)  // throttling narrows the intake; successes widen it again
         let inFlight = InFlightCount()
         let visibility = await visibilityTimeout()
-        let deleter = MessageDeleter(queue: queue, tally: processor.tally, logger: logger)
+        let deleter = MessageDeleter(queue: queue, tally: tally, logger: logger)
         let drained = StopFlag()
         // The receive loops hand batches to this task, which runs each as a child task.
         let (batches, intake) = AsyncStream.makeStream(of: [QueueMessage].self)
@@ -137,7 +141,7 @@ public struct Worker: Service {
             switch machine.received(count: batch.count, granted: granted, stopping: Self.stopping(drained), inFlight: inFlight.count) {
             case .dispatch(let unused):
                 permits.release(unused)
-                processor.tally.recordMessages(received: batch.count)
+                tally.recordMessages(received: batch.count)
                 inFlight.started()
                 intake.yield(batch)
             case .giveBack(let all):
@@ -249,7 +253,7 @@ public struct Worker: Service {
     private func settle(_ batch: [QueueMessage], pending: PendingMessages, permits: AsyncPermits, deleter: MessageDeleter) async {
         await withTaskGroup(of: Void.self) { group in
             for message in batch {
-                group.addTask { [processor, queue, logger] in
+                group.addTask { [processor, tally, queue, logger] in
                     let permit = PermitHold(permits)
                     let disposition = await processor.process(message, waitingForRow: { permit.release() })
                     permit.release()
@@ -258,7 +262,7 @@ public struct Worker: Service {
                     case .delete:
                         await deleter.delete(message)
                     case .keep:
-                        processor.tally.recordMessages(kept: 1)
+                        tally.recordMessages(kept: 1)
                         if Task.isCancelled || Task.isShuttingDownGracefully {
                             // Stopping: let another replica take it at once rather than after the visibility timeout.
                             // Detached from this (possibly cancelled) task so the request is really made.

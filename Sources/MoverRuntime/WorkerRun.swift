@@ -71,7 +71,7 @@ public final class WorkerRun: Service {
         let processor = MessageProcessor(sourceBucket: try runtime.settings.bucket(.sourceBucket),
                                          handler: try runtime.handler(pathIndexed: pathIndexed, window: window, health: health),
                                          tally: tally, ledger: options.ledger, logger: logger, rowWait: options.rowWait)
-        return Worker(queue: SQSMessageQueue(client: sqs, queueURL: queueURL), processor: processor,
+        return Worker(queue: SQSMessageQueue(client: sqs, queueURL: queueURL), processor: processor, tally: tally,
                       configuration: options.worker, logger: logger, window: window, health: health, liveness: liveness)
     }
 }

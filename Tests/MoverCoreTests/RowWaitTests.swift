@@ -66,9 +66,10 @@ import TestSupport
         let keys = ["image/late.png", "image/ready.png"]
         let queue = MemoryQueue(bodies: keys.map { WorkerTests.body(keys: [$0]) })
         let table = MemoryTable(rows: ["image/ready.png"])
+        let tally = MigrationTally()
         let processor = MessageProcessor(sourceBucket: "legacy", handler: handler(MemoryCopier(sources: keys), table),
-                                         tally: MigrationTally(), logger: logger, rowWait: .seconds(30))
-        let worker = Worker(queue: queue, processor: processor,
+                                         tally: tally, logger: logger, rowWait: .seconds(30))
+        let worker = Worker(queue: queue, processor: processor, tally: tally,
                             configuration: .init(concurrency: 1, waitSeconds: 0, drain: true, receivers: 1), logger: logger)
         let run = Task { await worker.run() }
         // The other message completes while the first is still waiting for its row...
@@ -78,7 +79,7 @@ import TestSupport
         table.state.withLock { $0.rows.append("image/late.png") }
         await run.value
         #expect(table.rows.sorted() == ["avatar/late.png", "avatar/ready.png"])
-        #expect(processor.tally.snapshot.migrated == 2)
+        #expect(tally.snapshot.migrated == 2)
         #expect(Set(queue.state.withLock { $0.deleted }) == ["m0", "m1"])
     }
 }

@@ -18,8 +18,9 @@ import TestSupport
         let hold = OutageHold(backoffCap: .milliseconds(20), logger: logger)
         let handler = MigrationHandler(mapper: KeyMapper(), copier: copier, repointer: table, retry: RetryPolicy.fast.holding(through: hold),
                                        logger: logger)
-        let processor = MessageProcessor(sourceBucket: "legacy", handler: handler, tally: MigrationTally(), logger: logger)
-        return Worker(queue: queue, processor: processor, configuration: .init(concurrency: concurrency, waitSeconds: 0, drain: drain),
+        let tally = MigrationTally()
+        let processor = MessageProcessor(sourceBucket: "legacy", handler: handler, tally: tally, logger: logger)
+        return Worker(queue: queue, processor: processor, tally: tally, configuration: .init(concurrency: concurrency, waitSeconds: 0, drain: drain),
                       logger: logger, health: hold.health)
     }
 
@@ -39,15 +40,16 @@ import TestSupport
         let logger = Logger(label: "test")
         let handler = MigrationHandler(mapper: KeyMapper(), copier: MemoryCopier(sources: keys), repointer: MemoryTable(rows: keys),
                                        retry: .fast, logger: logger)
-        let processor = MessageProcessor(sourceBucket: "legacy", handler: handler, tally: MigrationTally(), logger: logger)
-        let worker = Worker(queue: queue, processor: processor,
+        let counts = MigrationTally()
+        let processor = MessageProcessor(sourceBucket: "legacy", handler: handler, tally: counts, logger: logger)
+        let worker = Worker(queue: queue, processor: processor, tally: counts,
                             configuration: .init(concurrency: 20, waitSeconds: 20, drain: true, receivers: 1), logger: logger)
         await worker.run()
         let waits = queue.state.withLock { $0.waits }
         #expect(queue.state.withLock { $0.deleted.count } == 30)
         #expect(waits.last == 1, "the last receive is the long poll that confirms the queue is empty")
         #expect(waits.dropLast().allSatisfy { $0 == 0 }, "\(waits)")
-        let tally = processor.tally.snapshot
+        let tally = counts.snapshot
         #expect(tally.firstReceived != nil && tally.lastDeleted != nil && tally.lastDeleted! > tally.firstReceived!)
     }
 
@@ -72,7 +74,7 @@ import TestSupport
         await worker.run()
         #expect(queue.state.withLock { $0.deleted.count } == 26)
         #expect(table.rows.allSatisfy { $0.hasPrefix("avatar/") })
-        let tally = worker.processor.tally.snapshot
+        let tally = worker.tally.snapshot
         #expect(tally.migrated == 25)
         #expect(tally.skipped[.testEvent] == 1)
     }
@@ -88,7 +90,7 @@ import TestSupport
         await worker.run()
         #expect(queue.state.withLock { $0.deleted.count } == 3)
         #expect(copier.state.withLock { $0.copies } == 0)
-        let skipped = worker.processor.tally.snapshot.skipped
+        let skipped = worker.tally.snapshot.skipped
         #expect(skipped[.foreignBucket] == 1 && skipped[.notObjectCreated] == 1 && skipped[.destinationKey] == 1 && skipped[.notSourceKey] == 1)
     }
 
@@ -98,7 +100,7 @@ import TestSupport
         try await testGracefulShutdown { trigger in
             let run = Task { await worker.run() }
             // Wait for the final state: one message deleted, the malformed one and the failed one kept.
-            try await waitFor("one message deleted and two kept", observing: { worker.processor.tally.snapshot }) {
+            try await waitFor("one message deleted and two kept", observing: { worker.tally.snapshot }) {
                 $0.messagesDeleted >= 1 && $0.messagesKept >= 2
             }
             trigger.triggerGracefulShutdown()
@@ -107,7 +109,7 @@ import TestSupport
         let state = queue.state.withLock { $0 }
         #expect(state.deleted == ["m2"])
         #expect(Set(state.inFlight.keys) == ["m0", "m1"])
-        #expect(worker.processor.tally.snapshot.malformedMessages == 1)
+        #expect(worker.tally.snapshot.malformedMessages == 1)
     }
 
     @Test func receiveFailuresBackOffAndRecover() async {
@@ -129,7 +131,7 @@ import TestSupport
             trigger.triggerGracefulShutdown()
             await run.value
         }
-        #expect(worker.processor.tally.snapshot.messagesDeleted == 0)
+        #expect(worker.tally.snapshot.messagesDeleted == 0)
         #expect(queue.state.withLock { $0.inFlight.keys.contains("m0") })
     }
 
@@ -142,12 +144,12 @@ import TestSupport
         try await testGracefulShutdown { trigger in
             let run = Task { await worker.run() }
             try await waitUntil("both objects migrated and both deletes attempted") {
-                worker.processor.tally.snapshot.migrated >= 2 && queue.state.withLock { $0.deleteAttempts.count } >= 2
+                worker.tally.snapshot.migrated >= 2 && queue.state.withLock { $0.deleteAttempts.count } >= 2
             }
             trigger.triggerGracefulShutdown()
             await run.value
         }
-        #expect(worker.processor.tally.snapshot.messagesDeleted == 1)
+        #expect(worker.tally.snapshot.messagesDeleted == 1)
         #expect(queue.state.withLock { $0.deleteAttempts["m0"] } == 1)
         #expect(queue.state.withLock { $0.deleted } == ["m1"])
     }
@@ -160,7 +162,7 @@ import TestSupport
         let first = worker(queue, copier: copier, table: table, drain: false)
         try await testGracefulShutdown { trigger in
             let run = Task { await first.run() }
-            try await waitUntil("the first delivery to fail") { first.processor.tally.snapshot.failed >= 1 }
+            try await waitUntil("the first delivery to fail") { first.tally.snapshot.failed >= 1 }
             trigger.triggerGracefulShutdown()
             await run.value
         }
@@ -196,8 +198,8 @@ import TestSupport
         let state = queue.state.withLock { $0 }
         #expect(state.deleted.count == 8)
         #expect(table.rows.allSatisfy { $0.hasPrefix("avatar/") })
-        #expect(worker.processor.tally.snapshot.failed == 0)
-        #expect(worker.processor.tally.snapshot.messagesReceived == 8)  // nothing was received twice
+        #expect(worker.tally.snapshot.failed == 0)
+        #expect(worker.tally.snapshot.messagesReceived == 8)  // nothing was received twice
         #expect(state.extensions > 0)  // the heartbeat kept them invisible meanwhile
         #expect(worker.health.outage == nil)
     }
