@@ -84,6 +84,8 @@ public struct Backfill: Sendable {
     ///   - retry: the listing's retry policy.
     ///   - window: the adaptive window `process`'s copies run in, if any.
     ///   - ledger: the audit trail (`--ledger`), one line per object.
+    ///   - health: the health `process`'s outage hold marks (the migration handler's retry policy's), so that
+    ///     nothing new starts while an outage holds objects in flight.
     ///   - maxRate: at most this many objects started per second.
     ///   - onFailure: told of each object that failed (for `--report`).
     ///   - onOutcome: told of each object that did not fail, with its outcome (for `--report`'s

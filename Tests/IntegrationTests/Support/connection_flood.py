@@ -14,6 +14,11 @@ import selectors
 import socket
 import sys
 import time
+import signal
+
+# The test process's threads block SIGTERM and SIGINT, and a child inherits that mask: unblock
+# them, or the test's terminate() would leave this process running after the test.
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
 
 PORT, COUNT, READY = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)

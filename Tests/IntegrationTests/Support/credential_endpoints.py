@@ -12,6 +12,11 @@ import json
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import signal
+
+# The test process's threads block SIGTERM and SIGINT, and a child inherits that mask: unblock
+# them, or the test's terminate() would leave this process running after the test.
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
 
 PORT, TOKEN, TTL = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 ROLE = "s3-mover-node-role"

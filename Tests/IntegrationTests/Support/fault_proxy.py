@@ -37,6 +37,11 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
+import signal
+
+# The test process's threads block SIGTERM and SIGINT, and a child inherits that mask: unblock
+# them, or the test's terminate() would leave this process running after the test.
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
 
 PORT = int(sys.argv[1])
 UPSTREAM = urlsplit(sys.argv[2])

@@ -28,6 +28,11 @@ import urllib.request
 
 import boto3
 from botocore.exceptions import ClientError
+import signal
+
+# The test process's threads block SIGTERM and SIGINT, and a child inherits that mask: unblock
+# them, or the test's terminate() would leave this process running after the test.
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
 
 
 def client(service, url, key="testing", secret="testing"):
