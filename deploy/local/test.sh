@@ -106,6 +106,16 @@ export S3MOVER_FAULT_TESTS=1
 run_phase faults swift test --skip-build --filter FaultTests
 fault_status="$phase_status"
 echo "(fault suite: $(( $(date +%s) - started )) s)"
+# Every helper a test starts (fault proxies, credential endpoints, IAM moto) is the test's to stop:
+# one still running after the suites is a test bug, reported and failed here.
+leftover() { pgrep -f "$root/Tests/IntegrationTests/Support/" | tr '\n' ' ' || true; }
+for _ in $(seq 1 50); do [ -z "$(leftover)" ] && break; sleep 0.2; done
+if [ -n "$(leftover)" ]; then
+  echo "error: test helpers still running after the suites (a test did not stop what it started):" >&2
+  ps -o pid,lstart,args -p "$(leftover | tr ' ' ',' | sed 's/,$//')" >&2 || true
+  pkill -9 -f "$root/Tests/IntegrationTests/Support/" || true
+  [ "$status" -ne 0 ] || status=1
+fi
 [ "$status" -eq 0 ] && [ "$fault_status" -eq 0 ] && echo "all test suites passed"
 [ "$status" -eq 0 ] || exit "$status"
 exit "$fault_status"
