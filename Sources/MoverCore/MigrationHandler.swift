@@ -140,15 +140,15 @@ public struct MigrationHandler: Sendable {
     /// Rechecks the row with backoff until one appears, the window passes, or shutdown interrupts.
     private func waitForRow(sourceKey: String, destinationKey: String, _ rowWait: RowWait) async throws -> RepointOutcome {
         rowWait.began()
-        let started = ContinuousClock.now
+        let waited = rowWait.clock.stopwatch()
         logger.debug("object copied; waiting for its row", metadata: ["key": "\(sourceKey)", "window": "\(rowWait.window)"])
         var attempt = 0
         while true {
-            let elapsed = ContinuousClock.now - started
+            let elapsed = waited()
             guard elapsed < rowWait.window else { return .noRow }
             attempt += 1
             let pause = min(rowWait.backoff.delay(attempt: attempt), rowWait.window - elapsed)
-            await GracefulPause.sleep(for: pause)
+            await GracefulPause.sleep(for: pause, on: rowWait.clock)
             if Task.isShuttingDownGracefully || Task.isCancelled {
                 throw MigrationError(step: .rowWait, key: sourceKey, code: "RowWaitInterrupted",
                                      underlying: "shut down while waiting for a row; the message is left for redelivery")

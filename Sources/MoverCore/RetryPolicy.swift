@@ -16,11 +16,15 @@ public struct RetryPolicy: Sendable {
     /// Holds outages and throttling past the budget (see ``OutageHold``); nil: they are thrown
     /// like any other failure once the budget is spent.
     public var hold: OutageHold?
+    /// The clock its pauses and the hold's limit are measured on.
+    public var clock: any Clock<Duration>
 
     /// The SDK defaults: 3 attempts, 100 ms base, 500 ms when throttled, 20 s at most, 500-token quota.
     public init(maxAttempts: Int = 3, baseDelay: Duration = .milliseconds(100), throttledBaseDelay: Duration = .milliseconds(500),
-                maxDelay: Duration = .seconds(20), quota: RetryQuota = RetryQuota(), hold: OutageHold? = nil) {
+                maxDelay: Duration = .seconds(20), quota: RetryQuota = RetryQuota(), hold: OutageHold? = nil,
+                clock: any Clock<Duration> = ContinuousClock()) {
         self.hold = hold
+        self.clock = clock
         self.maxAttempts = max(1, maxAttempts)
         self.baseDelay = baseDelay
         self.throttledBaseDelay = throttledBaseDelay
@@ -65,8 +69,8 @@ public struct RetryPolicy: Sendable {
     ) async throws -> T {
         var attempt = 1
         var throttledInWindow = 0
-        /// When the hold took the call, and how often it has held it.
-        var held: (since: ContinuousClock.Instant, count: Int)?
+        /// How long the hold has held the call, and how often.
+        var held: (elapsed: () -> Duration, count: Int)?
         while true {
             let admission = await window?.admit()
             do {
@@ -81,7 +85,7 @@ public struct RetryPolicy: Sendable {
                     window.finished(admission, throttled: failure == .throttled, failed: true)
                     if failure == .throttled, throttledInWindow + 1 < AdaptiveWindow.maximumThrottledAttempts, !Task.isCancelled {
                         throttledInWindow += 1
-                        try await Task.sleep(for: AdaptiveWindow.throttledBackoff.delay(attempt: throttledInWindow))
+                        try await clock.sleep(for: AdaptiveWindow.throttledBackoff.delay(attempt: throttledInWindow))
                         continue
                     }
                 }
@@ -90,18 +94,18 @@ public struct RetryPolicy: Sendable {
                     let pause = delay(beforeRetry: attempt, after: failure)
                     MoverMetrics.retried(error.failureCode)
                     onRetry(error, attempt, pause)
-                    try await Task.sleep(for: pause)
+                    try await clock.sleep(for: pause)
                     attempt += 1
                     continue
                 }
                 // The budget is spent: only the hold may go on, and only through an outage.
-                let since = held?.since ?? .now
+                let elapsed = held?.elapsed ?? clock.stopwatch()
                 let count = (held?.count ?? 0) + 1
-                guard let hold, let pause = hold.pause(after: error, heldFor: .now - since, attempt: count) else { throw error }
-                held = (since, count)
+                guard let hold, let pause = hold.pause(after: error, heldFor: elapsed(), attempt: count) else { throw error }
+                held = (elapsed, count)
                 MoverMetrics.retried(error.failureCode)
                 onRetry(error, attempt, pause)
-                try await Task.sleep(for: pause)
+                try await clock.sleep(for: pause)
                 // Each held attempt has the ordinary budget again, as a new call would.
                 attempt = 1
                 throttledInWindow = 0
@@ -147,4 +151,12 @@ public final class RetryQuota: Sendable {
 
     /// Tokens left.
     public var available: Int { tokens.withLock { $0 } }
+}
+
+extension Clock where Duration == Swift.Duration {
+    /// A stopwatch started now: each call returns the time since.
+    func stopwatch() -> @Sendable () -> Duration {
+        let started = now
+        return { started.duration(to: self.now) }
+    }
 }

@@ -13,12 +13,15 @@ public struct RowWait: Sendable {
     /// Told once, when the wait begins: the object holds no resource worth keeping meanwhile
     /// (the worker frees the message's processing permit).
     public var began: @Sendable () -> Void
+    /// The clock the window and the pauses are measured on.
+    public var clock: any Clock<Duration>
 
     /// The default window: long enough for an application's transaction after its upload.
     public static let defaultWindow: Duration = .seconds(300)
 
     public init(window: Duration = RowWait.defaultWindow, backoff: Backoff = Backoff(initial: .milliseconds(200), cap: .seconds(1), jitter: 0.75...1),
-                began: @escaping @Sendable () -> Void = {}) {
+                began: @escaping @Sendable () -> Void = {}, clock: any Clock<Duration> = ContinuousClock()) {
+        self.clock = clock
         self.window = window
         self.backoff = backoff
         self.began = began

@@ -2,6 +2,7 @@ import Logging
 import MoverCore
 import Synchronization
 import Testing
+import TestSupport
 
 @Suite(.timeLimit(.minutes(2))) struct RetryPolicyTests {
     @Test func backoffIsFullJitterCappedExponential() {
@@ -123,14 +124,20 @@ import Testing
         #expect(hold.health.outage == nil)
     }
 
-    /// The hold ends after `maxHold`: the outage is thrown, and stays marked (nothing succeeded).
-    @Test func theHoldGivesUpAfterItsLimit() async {
-        let hold = Self.hold(maxHold: .milliseconds(30))
+    /// The production hold, on a virtual clock: an outage that never ends is held for its 15
+    /// minutes, in pauses of at most 5 s, and then thrown; the outage stays marked (nothing
+    /// succeeded).
+    @Test func theHoldGivesUpAfterItsFifteenMinutes() async {
+        let clock = VirtualClock()
+        let hold = OutageHold(logger: Logger(label: "test"))
+        let policy = RetryPolicy(hold: hold, clock: clock)
         let calls = Mutex(0)
         await #expect(throws: TestError.self) {
-            try await Self.holding(hold).run { calls.withLock { $0 += 1 }; throw TestError.outage }
+            try await policy.run { calls.withLock { $0 += 1 }; throw TestError.outage }
         }
-        #expect(calls.withLock { $0 } > 3, "held past the ordinary budget")
+        #expect(clock.elapsed >= .seconds(900) && clock.elapsed < .seconds(906), "\(clock.elapsed)")
+        #expect(clock.pauses.allSatisfy { $0 <= .seconds(5) })
+        #expect(calls.withLock { $0 } > 180, "at least one attempt after each held pause of at most 5 s")
         #expect(hold.health.outage != nil)
     }
 
