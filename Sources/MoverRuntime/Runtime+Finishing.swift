@@ -13,8 +13,8 @@ extension Runtime {
         let targets = try pathTargets()
         return RollbackProcess(buckets: BucketPair(s3: s3, source: sourceBucket, destination: try settings.bucket(.destinationBucket), retry: retry),
                                mapper: mapper, format: targets.destinationFormat,
-                               repointer: Self.repointer(database, targets, back: true),
-                               counter: dryRun ? RowCounter(database: database, targets: targets) : nil, output: output)
+                               repointer: Self.repointer(try database(), targets, back: true),
+                               counter: dryRun ? RowCounter(database: try database(), targets: targets) : nil, output: output)
     }
 
     /// `finalize --delete-source`'s per-object work, after checking both buckets and the table.
@@ -28,7 +28,7 @@ extension Runtime {
         try await checkDatabase()
         return FinalizeProcess(buckets: BucketPair(s3: s3, source: sourceBucket, destination: destinationBucket, retry: retry), mapper: mapper,
                                format: try pathTargets().sourceFormat,
-                               rows: RowCounter(database: database, targets: try pathTargets()), delete: delete,
+                               rows: RowCounter(database: try database(), targets: try pathTargets()), delete: delete,
                                keepUnproven: keepUnproven, output: output)
     }
 }

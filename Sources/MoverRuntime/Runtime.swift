@@ -77,9 +77,12 @@ public final class Runtime: Sendable {
     /// Whether this runtime has a database client.
     public var hasDatabase: Bool { databaseClient != nil }
 
-    /// The database client (only when created with `needsDatabase`).
-    public var database: PostgresClient {
-        guard let databaseClient else { preconditionFailure("Runtime created without a database") }
+    /// The database client; throws (`NoDatabase`) when the runtime was created without
+    /// `needsDatabase`, a mode that does not use one.
+    public func database() throws -> PostgresClient {
+        guard let databaseClient else {
+            throw RuntimeError("this mode runs without a database connection (DB_CONN_STRING is not read)", code: "NoDatabase")
+        }
         return databaseClient
     }
 
@@ -103,7 +106,7 @@ public final class Runtime: Sendable {
             options: try settings.copyOptions(), guards: WriteGuards(logger: logger))
         return MigrationHandler(
             mapper: try settings.keyMapper(), copier: copier,
-            repointer: Self.repointer(database, try pathTargets(), back: false, linger: pathIndexed ? .zero : .milliseconds(10)),
+            repointer: Self.repointer(try database(), try pathTargets(), back: false, linger: pathIndexed ? .zero : .milliseconds(10)),
             retry: retry.holding(through: OutageHold(health: health, logger: logger)), logger: logger, window: window)
     }
 
@@ -122,7 +125,7 @@ public final class Runtime: Sendable {
     public func checkDatabase(tolerateOutage: Bool = false) async throws {
         for table in try pathTargets().tables {
             do {
-                try await database.execute("SELECT \(table.column) FROM \(table.table) LIMIT 0")
+                try await database().execute("SELECT \(table.column) FROM \(table.table) LIMIT 0")
             } catch let error as PostgresError where error.code == .connectionFailed && tolerateOutage {
                 let redacted = ConnectionString.redacted((try? settings.connectionString()) ?? "")
                 logger.warning("PostgreSQL is unreachable at start; messages will be held until it answers", metadata: [
@@ -154,18 +157,18 @@ public final class Runtime: Sendable {
     private func checkPathIndex(_ table: AvatarTable, create: Bool) async -> Bool {
         do {
             let parameters: [String?] = [table.table.quoted, table.column.raw.lowercased()]
-            let present = try await database.execute(table.hasPathIndex, parameters).scalar == "t"
+            let present = try await database().execute(table.hasPathIndex, parameters).scalar == "t"
             if present { return true }
             // Names from the catalogue, quoted by format('%I.%I'): identifiers, not values.
-            let invalid = try await database.execute(table.invalidPathIndexes, parameters).rows.compactMap { $0[0] }
+            let invalid = try await database().execute(table.invalidPathIndexes, parameters).rows.compactMap { $0[0] }
             if create {
                 for index in invalid {
                     logger.notice("dropping an INVALID index left by an interrupted CREATE INDEX CONCURRENTLY", metadata: ["index": "\(index)"])
-                    try await database.execute("DROP INDEX CONCURRENTLY IF EXISTS \(index)")
+                    try await database().execute("DROP INDEX CONCURRENTLY IF EXISTS \(index)")
                 }
                 logger.notice("creating an index on the path column (CREATE INDEX CONCURRENTLY); writes continue meanwhile",
                               metadata: ["table": "\(table.table)", "column": "\(table.column)"])
-                try await database.execute(table.createPathIndex)
+                try await database().execute(table.createPathIndex)
                 logger.notice("index created")
                 return true
             } else {

@@ -141,7 +141,7 @@ struct BackfillCommand: AsyncParsableCommand {
         if !enqueue || fromRows { try await runtime.checkDatabase() }
         if !enqueue {
             if dryRun {
-                let planner = DryRunPlanner(database: runtime.database, targets: try runtime.pathTargets(), mapper: mapper,
+                let planner = DryRunPlanner(database: try runtime.database(), targets: try runtime.pathTargets(), mapper: mapper,
                                             sourceBucket: sourceBucket, destinationBucket: destinationBucket,
                                             output: BackfillExecution.perObject(json: json))
                 process = { object, _ in try await planner.process(object) }
@@ -152,7 +152,7 @@ struct BackfillCommand: AsyncParsableCommand {
         let listed: any SourceLister = if let manifest {
             try await runtime.manifestLister(manifest)
         } else if fromRows {
-            RowSourceLister(database: runtime.database, targets: try runtime.pathTargets(), format: try runtime.pathTargets().sourceFormat,
+            RowSourceLister(database: try runtime.database(), targets: try runtime.pathTargets(), format: try runtime.pathTargets().sourceFormat,
                             keyPrefix: mapper.sourceListPrefix)
         } else {
             S3SourceLister(client: s3, bucket: sourceBucket, prefix: mapper.sourceListPrefix)

@@ -20,7 +20,7 @@ struct MetricsEndpoint {
         guard let port = try runtime.settings.metricsPort() else { return nil }
         let registry = PrometheusMetrics.bootstrap(eventAgeMetric: MetricName.eventAge, help: MetricName.help)
         let readiness = runtime.hasDatabase
-            ? ReadinessProbe(database: runtime.database, sqs: queueURL == nil ? nil : try runtime.sqs(), queueURL: queueURL, logger: logger)
+            ? ReadinessProbe(database: try runtime.database(), sqs: queueURL == nil ? nil : try runtime.sqs(), queueURL: queueURL, logger: logger)
             : nil
         let checks = HealthChecks(liveness: liveness, readiness: {
             guard let readiness else { return HealthStatus(healthy: true, detail: "no database in this mode") }

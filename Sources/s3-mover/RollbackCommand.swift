@@ -42,7 +42,7 @@ struct RollbackCommand: AsyncParsableCommand {
                                           interactive: !dryRun, json: json) { runtime, settings in
             let process = try await runtime.rollbackProcess(dryRun: dryRun, output: BackfillExecution.perObject(json: json))
             let targets = try runtime.pathTargets()
-            let lister = RowSourceLister(database: runtime.database, targets: targets, format: targets.destinationFormat,
+            let lister = RowSourceLister(database: try runtime.database(), targets: targets, format: targets.destinationFormat,
                                          keyPrefix: try settings.keyMapper().destinationListPrefix)
             return (lister, { object, _ in try await process.process(object) })
         }

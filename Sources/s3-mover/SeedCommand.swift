@@ -35,7 +35,7 @@ struct SeedCommand: AsyncParsableCommand {
             let runtime = try Runtime(settings: settings, logger: logger)
             defer { runtime.shutdown() }
             let seeder = Seeder(
-                s3: try runtime.s3(), database: runtime.database, targets: try runtime.pathTargets(), bucket: bucket,
+                s3: try runtime.s3(), database: try runtime.database(), targets: try runtime.pathTargets(), bucket: bucket,
                 mapper: try settings.keyMapper(), concurrency: concurrency, retry: runtime.retry, logger: logger)
             let started = ContinuousClock.now
             let result = try await seeder.run(count: count, first: first)

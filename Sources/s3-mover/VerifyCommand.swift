@@ -52,7 +52,7 @@ struct VerifyCommand: AsyncParsableCommand {
             defer { runtime.shutdown() }
             try await runtime.checkDatabase()
             var verifier = Verifier(
-                s3: try runtime.s3(), database: runtime.database, targets: try runtime.pathTargets(),
+                s3: try runtime.s3(), database: try runtime.database(), targets: try runtime.pathTargets(),
                 sourceBucket: try settings.bucket(.sourceBucket), destinationBucket: try settings.bucket(.destinationBucket),
                 mapper: try settings.keyMapper(), retry: runtime.retry, logger: logger)
             verifier.sampleLimit = samples
