@@ -5,6 +5,29 @@ import Testing
 import TestSupport
 
 @Suite(.timeLimit(.minutes(2))) struct RetryPolicyTests {
+    /// An operation that throws `failure` on its first `failures` calls, then returns the call's number.
+    final class Flaky: Sendable {
+        let failures: Int
+        let failure: TestError
+        private let count = Mutex(0)
+
+        init(failing failures: Int, with failure: TestError) {
+            self.failures = failures
+            self.failure = failure
+        }
+
+        var calls: Int { count.withLock { $0 } }
+
+        func call() throws -> Int {
+            let call = count.withLock { count in
+                count += 1
+                return count
+            }
+            if call <= failures { throw failure }
+            return call
+        }
+    }
+
     @Test func backoffIsFullJitterCappedExponential() {
         let policy = RetryPolicy(baseDelay: .milliseconds(100), throttledBaseDelay: .milliseconds(500), maxDelay: .seconds(1))
         #expect(policy.delay(beforeRetry: 1, after: .transient, random: 1) == .milliseconds(100))
@@ -47,15 +70,8 @@ import TestSupport
     @Test func throttledAttemptsAreRetriedInsideTheWindow() async throws {
         let policy = RetryPolicy(maxAttempts: 1, baseDelay: .milliseconds(1))
         let window = AdaptiveWindow(maximum: 64)
-        let calls = Mutex(0)
-        let value = try await policy.run(in: window) {
-            let call = calls.withLock { calls in
-                calls += 1
-                return calls
-            }
-            if call <= 3 { throw TestError.throttled }
-            return call
-        }
+        let operation = Flaky(failing: 3, with: .throttled)
+        let value = try await policy.run(in: window) { try operation.call() }
         #expect(value == 4)
         #expect(window.counts == (throttles: 3, successes: 1))
         #expect(window.limit == 2, "8 halved by each throttled attempt (each admitted after the last halving) to 1, and one success adds 1/limit")
@@ -81,16 +97,11 @@ import TestSupport
     /// health shows it meanwhile and is clear after the first success.
     @Test func anOutagePastTheBudgetIsHeldUntilItEnds() async throws {
         let hold = Self.hold()
-        let calls = Mutex(0)
+        let operation = Flaky(failing: 20, with: .outage)
         let outageSeen = Mutex(false)
         let value = try await Self.holding(hold).run {
-            let call = calls.withLock { calls in
-                calls += 1
-                return calls
-            }
-            if call > 1 { outageSeen.withLock { $0 = $0 || hold.health.outage != nil } }
-            if call <= 20 { throw TestError.outage }
-            return call
+            if operation.calls > 0 { outageSeen.withLock { $0 = $0 || hold.health.outage != nil } }
+            return try operation.call()
         }
         #expect(value == 21)
         #expect(outageSeen.withLock { $0 }, "the outage was marked while held")
@@ -99,15 +110,8 @@ import TestSupport
 
     /// Throttling past the budget is held like an outage.
     @Test func throttlingPastTheBudgetIsHeld() async throws {
-        let calls = Mutex(0)
-        let value = try await Self.holding(Self.hold()).run {
-            let call = calls.withLock { calls in
-                calls += 1
-                return calls
-            }
-            if call <= 10 { throw TestError.throttled }
-            return call
-        }
+        let operation = Flaky(failing: 10, with: .throttled)
+        let value = try await Self.holding(Self.hold()).run { try operation.call() }
         #expect(value == 11)
     }
 
