@@ -137,7 +137,9 @@ struct FaultTests {
     }
 
     @Test func postgresRestartDuringBacklog() async throws {
-        let fixture = try await Fixture.make("faults-pg", queue: true, visibilityTimeout: 2, maxReceiveCount: 2)
+        // 3 s: an outage of 8 s outlasts two timeouts (the dead-letter queue's limit) only if the
+        // heartbeat fails; 2 s left a starved machine too little slack (see rowsSavedAfterTheirUpload…).
+        let fixture = try await Fixture.make("faults-pg", queue: true, visibilityTimeout: 3, maxReceiveCount: 2)
         let keys = try await Self.backlog(fixture, count: 60)
         let worker = try Command.start(Stack.binary, ["worker", "--concurrency", "4", "--wait-seconds", "1"], environment: fixture.environment)
         let output = worker.standardOutputData()
