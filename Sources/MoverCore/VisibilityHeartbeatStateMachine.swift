@@ -34,7 +34,7 @@ struct VisibilityHeartbeatStateMachine: Sendable {
 
     /// What the heartbeat does next.
     enum Next: Sendable, Hashable {
-        /// Extend these messages' visibility by `seconds`, then report with ``extended(_:failures:)``
+        /// Extend these messages' visibility by `seconds`, then report with ``extended(failures:)``
         /// or ``extensionFailed()``.
         case extend([QueueMessage], seconds: Int)
         /// Nothing is in progress any more.
@@ -64,8 +64,8 @@ struct VisibilityHeartbeatStateMachine: Sendable {
         var pause: Duration
     }
 
-    /// The extension of `messages` answered, refusing `failures`.
-    mutating func extended(_ messages: [QueueMessage], failures: [QueueEntryFailure]) -> AfterExtension {
+    /// The extension answered, refusing `failures`.
+    mutating func extended(failures: [QueueEntryFailure]) -> AfterExtension {
         let inProgress = Set(extending.map(\.receiptHandle))
         let atRisk = failures.filter { inProgress.contains($0.message.receiptHandle) }
         let givenUp = atRisk.filter { !$0.isRetryable }

@@ -225,7 +225,7 @@ public struct Worker: Service {
             guard case .extend(let messages, let seconds) = pending.withMachine({ $0.next() }) else { return }
             do {
                 let failures = try await queue.extendVisibility(messages, seconds: seconds)
-                let answer = pending.withMachine { $0.extended(messages, failures: failures) }
+                let answer = pending.withMachine { $0.extended(failures: failures) }
                 pause = answer.pause
                 if !answer.atRisk.isEmpty {
                     // Another consumer may receive these before they are done: the work is
